@@ -1,0 +1,56 @@
+/**
+ * Every rule the domain enforces fails with one of AWS KMS's own error types, so the
+ * wire layer only has to serialise `{ "__type": code, "message": message }`.
+ * The HTTP status for each type lives in the one table that maps errors to the wire
+ * (src/infrastructure/http), not here: the domain knows nothing of HTTP.
+ */
+export type KmsErrorCode =
+  | 'AccessDeniedException'
+  | 'AlreadyExistsException'
+  | 'CustomKeyStoreInvalidStateException'
+  | 'DependencyTimeoutException'
+  | 'DisabledException'
+  | 'IncorrectKeyException'
+  | 'IncompleteSignatureException'
+  | 'InvalidAliasNameException'
+  | 'InvalidArnException'
+  | 'InvalidCiphertextException'
+  | 'InvalidGrantIdException'
+  | 'InvalidGrantTokenException'
+  | 'InvalidKeyUsageException'
+  | 'InvalidMarkerException'
+  | 'KMSInternalException'
+  | 'KMSInvalidStateException'
+  | 'KeyUnavailableException'
+  | 'LimitExceededException'
+  | 'MalformedPolicyDocumentException'
+  | 'MissingAuthenticationTokenException'
+  | 'NotFoundException'
+  | 'SerializationException'
+  | 'TagException'
+  | 'UnknownOperationException'
+  | 'UnrecognizedClientException'
+  | 'InvalidSignatureException'
+  | 'UnsupportedOperationException'
+  | 'ValidationException'
+  // The identity directory (IAM-shaped) uses these.
+  | 'EntityAlreadyExistsException'
+  | 'NoSuchEntityException';
+
+export class KmsError extends Error {
+  override readonly name = 'KmsError';
+  constructor(
+    readonly code: KmsErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function kmsError(code: KmsErrorCode, message: string): KmsError {
+  return new KmsError(code, message);
+}
+
+export function isKmsError(e: unknown, code?: KmsErrorCode): e is KmsError {
+  return e instanceof KmsError && (code === undefined || e.code === code);
+}
