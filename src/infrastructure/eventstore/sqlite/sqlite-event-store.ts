@@ -18,6 +18,7 @@ import type {
 import { StreamDeletedError, WrongExpectedRevisionError } from '../../../application/ports/event-store-errors.js';
 import { prepareDatabase } from './schema.js';
 import { filterKey, filterPredicate } from './sql-filter.js';
+import { pagedIterable } from './paged-iterable.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
 
 export interface SqliteEventStoreOptions {
@@ -39,6 +40,8 @@ interface PendingAppend {
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, created';
 
@@ -118,22 +121,18 @@ export class SqliteEventStore implements EventStore {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    let outcomes: Outcome[];
     try {
-      this.db.transaction(() => {
-        for (const request of batch) {
-          try {
-            // A nested transaction is a savepoint: a failing append rolls back alone.
-            outcomes.push({ ok: true, result: this.db.transaction(() => this.writeAppend(request))() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })();
-    } catch (error) {
-      // The commit itself failed: nothing in the batch was written.
-      for (const request of batch) request.reject(error);
-      return;
+      outcomes = this.writeBatch(batch, false);
+    } catch {
+      // Something failed half-way through an append (a duplicate event id, say): write the
+      // batch again with a savepoint per append, so that only the faulty one fails.
+      try {
+        outcomes = this.writeBatch(batch, true);
+      } catch (error) {
+        for (const request of batch) request.reject(error);
+        return;
+      }
     }
     batch.forEach((request, i) => {
       const outcome = outcomes[i]!;
@@ -141,6 +140,25 @@ export class SqliteEventStore implements EventStore {
       else request.reject(outcome.error);
     });
     this.wakeSubscribers();
+  }
+
+  /**
+   * The fast path writes without savepoints: expected-revision conflicts are found before
+   * anything is written, so only an unexpected fault can interrupt an append, and that
+   * throws the whole transaction back for the careful path.
+   */
+  private writeBatch(batch: readonly PendingAppend[], isolated: boolean): Outcome[] {
+    return this.db.transaction(() =>
+      batch.map((request): Outcome => {
+        try {
+          const result = isolated ? this.db.transaction(() => this.writeAppend(request))() : this.writeAppend(request);
+          return { ok: true, result };
+        } catch (error) {
+          if (!isolated && !(error instanceof WrongExpectedRevisionError || error instanceof StreamDeletedError)) throw error;
+          return { ok: false, error };
+        }
+      }),
+    )();
   }
 
   private writeAppend({ stream, events, expected }: PendingAppend): AppendResult {
@@ -165,50 +183,46 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: BigInt(revision), position: toPosition(position) };
   }
 
-  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+  readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
-    const row = this.stmt.streamRow.get(stream);
-    if (row?.deleted) throw new StreamDeletedError(stream);
-    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     const from = options.fromRevision;
-    let next =
-      from === undefined || from === 'start' || from === 'end'
-        ? (from === 'end' || (from === undefined && backwards) ? Number.MAX_SAFE_INTEGER : 0)
-        : Number(from);
-    if (from === 'start' && backwards) next = 0;
-    if (from === 'end' && !backwards) return;
+    let next = from === 'start' ? 0 : from === 'end' || (from === undefined && backwards) ? Number.MAX_SAFE_INTEGER : Number(from ?? 0);
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    let checked = false;
     const statement = backwards ? this.stmt.readBackwards : this.stmt.readForwards;
-    while (remaining > 0) {
-      const limit = Math.min(this.pageSize, remaining);
-      const rows = statement.all(stream, next, limit) as Row[];
-      for (const r of rows) yield toRecorded(r);
+    return pagedIterable(() => {
+      if (!checked) {
+        // Checked on first read, as EventStoreDB reports a deleted stream while reading.
+        checked = true;
+        if (this.stmt.streamRow.get(stream)?.deleted) throw new StreamDeletedError(stream);
+        if ((from === 'end' && !backwards) || (from === 'start' && backwards)) remaining = 0;
+      }
+      if (remaining <= 0 || next < 0) return null;
+      const rows = statement.all(stream, next, Math.min(this.pageSize, remaining)) as Row[];
+      if (rows.length === 0) return null;
       remaining -= rows.length;
-      if (rows.length < limit) return;
       const last = rows[rows.length - 1]![3];
       next = backwards ? last - 1 : last + 1;
-      if (next < 0) return;
-    }
+      if (rows.length < this.pageSize) remaining = 0;
+      return rows;
+    }, toRecorded);
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
     const from = options.fromPosition;
-    if (from === 'end' && !backwards) return;
-    let next =
-      from === undefined || from === 'start' || from === 'end'
-        ? (backwards && from !== 'start' ? Number.MAX_SAFE_INTEGER : 0)
-        : Number(from.commit);
-    if (from === 'start' && backwards) return;
-    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-    while (remaining > 0) {
-      const limit = Math.min(this.pageSize, remaining);
-      const rows = this.readAllPage(options.filter, backwards, next, limit, true);
-      for (const r of rows) yield toRecorded(r);
+    let next = from === 'start' ? 0 : from === 'end' || (from === undefined && backwards) ? Number.MAX_SAFE_INTEGER : Number(from?.commit ?? 0);
+    let remaining = (from === 'end' && !backwards) || (from === 'start' && backwards) ? 0 : (options.maxCount ?? Number.POSITIVE_INFINITY);
+    return pagedIterable(() => {
+      if (remaining <= 0 || next < 0) return null;
+      const rows = this.readAllPage(options.filter, backwards, next, Math.min(this.pageSize, remaining), true);
+      if (rows.length === 0) return null;
       remaining -= rows.length;
-      if (rows.length < limit) return;
       const last = rows[rows.length - 1]![0];
       next = backwards ? last - 1 : last + 1;
-    }
+      if (rows.length < this.pageSize) remaining = 0;
+      return rows;
+    }, toRecorded);
   }
 
   /** One page of the global log; `inclusive` decides whether `from` itself is read. */

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { benchEventStore } from './eventstore.js';
+import { writeSection } from './report.js';
+
+/** `npm run bench` runs every suite; `npm run bench -- <suite> ...` runs some. */
+const suites: Record<string, () => Promise<string>> = {
+  eventstore: () => benchEventStore({ totalEvents: Number(process.env.BENCH_EVENTS ?? 1_000_000), appendMs: 3000 }),
+};
+
+const chosen = process.argv.slice(2);
+for (const name of chosen.length > 0 ? chosen : Object.keys(suites)) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`Unknown benchmark suite '${name}'. Suites: ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`# ${name}`);
+  writeSection('BENCHMARKS.md', name, await suite());
+}
