@@ -1,26 +1,37 @@
 import type { SubscribeToAllOptions, Subscription, SubscriptionMessage } from '../../../application/ports/event-store.js';
-import type { SqliteEventStore } from './sqlite-event-store.js';
+import type { Row, SqliteEventStore } from './sqlite-event-store.js';
 import { toPosition, toRecorded } from './sqlite-event-store.js';
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
  * History, then `caughtUp`, then live events. Every read asks for positions after the
  * last one delivered, so the seam between history and live can neither skip nor repeat
- * an event: a wake-up (local append or poll tick) only says "look again".
+ * an event: a wake-up (local append or poll tick) only says "look again". Pages are read
+ * only when the consumer has taken the previous one (back-pressure).
  */
 export class SqliteSubscription implements Subscription {
   private stopped = false;
   private cancelWait: (() => void) | null = null;
   private started = false;
+  private after: number;
+  private page: Row[] = [];
+  private index = 0;
+  private caughtUp = false;
 
   constructor(
     private readonly store: SqliteEventStore,
     private readonly options: SubscribeToAllOptions,
     private readonly pageSize: number,
     private readonly onStop: (s: SqliteSubscription) => void,
-  ) {}
+  ) {
+    const from = options.fromPosition;
+    this.after = from === undefined || from === 'start' ? 0 : from === 'end' ? store.lastPosition() : Number(from.commit);
+  }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.page = [];
     this.cancelWait?.();
     this.onStop(this);
   }
@@ -28,35 +39,44 @@ export class SqliteSubscription implements Subscription {
   [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
     if (this.started) throw new Error('A subscription can be iterated once');
     this.started = true;
-    return this.messages();
+    return {
+      next: () => {
+        try {
+          return this.next();
+        } catch (error) {
+          void this.stop();
+          return Promise.reject(error);
+        }
+      },
+      return: async () => {
+        await this.stop();
+        return DONE;
+      },
+    };
   }
 
-  private async *messages(): AsyncGenerator<SubscriptionMessage> {
-    const from = this.options.fromPosition;
-    let after = from === undefined || from === 'start' ? 0 : from === 'end' ? this.store.lastPosition() : Number(from.commit);
-    let caughtUp = false;
-    try {
-      while (!this.stopped && !this.store.isClosed) {
-        const rows = this.store.readAllPage(this.options.filter, false, after, this.pageSize, false);
-        for (const row of rows) {
-          if (this.stopped) return;
-          after = row[0];
-          yield { kind: 'event', event: toRecorded(row) };
-        }
-        if (rows.length === this.pageSize) continue;
-        if (!caughtUp) {
-          caughtUp = true;
-          yield { kind: 'caughtUp', position: after > 0 ? toPosition(after) : null };
-          continue;
-        }
-        const wait = this.store.waitForAppend();
-        this.cancelWait = wait.cancel;
-        await wait.promise;
-        this.cancelWait = null;
-      }
-    } finally {
-      this.stopped = true;
-      this.onStop(this);
+  private next(): Promise<IteratorResult<SubscriptionMessage>> {
+    if (this.stopped || this.store.isClosed) return Promise.resolve(DONE);
+    if (this.index < this.page.length) return Promise.resolve(this.deliver());
+    this.page = this.store.readAllPage(this.options.filter, false, this.after, this.pageSize, false);
+    this.index = 0;
+    if (this.page.length > 0) return Promise.resolve(this.deliver());
+    if (!this.caughtUp) {
+      this.caughtUp = true;
+      return Promise.resolve({ done: false, value: { kind: 'caughtUp', position: this.after > 0 ? toPosition(this.after) : null } });
     }
+    // Registered in the same synchronous step as the empty read: no append can slip between.
+    const wait = this.store.waitForAppend();
+    this.cancelWait = wait.cancel;
+    return wait.promise.then(() => {
+      this.cancelWait = null;
+      return this.next();
+    });
+  }
+
+  private deliver(): IteratorYieldResult<SubscriptionMessage> {
+    const row = this.page[this.index++]!;
+    this.after = row[0];
+    return { done: false, value: { kind: 'event', event: toRecorded(row) } };
   }
 }
