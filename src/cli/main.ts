@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { ConfigError } from '../infrastructure/config/config.js';
+import { eventsCommand } from './events-command.js';
+
+const program = new Command('keytrail')
+  .description('KeyTrail: an AWS-KMS-compatible key management service with an event-sourced audit trail')
+  .showHelpAfterError();
+program.addCommand(eventsCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`keytrail: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,75 @@
+import { join, resolve } from 'node:path';
+
+/**
+ * Where the events live. `sqlite:<path>` is the embedded default; an `esdb://` or
+ * `esdb+discover://` connection string selects EventStoreDB.
+ */
+export type StoreLocation = { readonly engine: 'sqlite'; readonly path: string } | { readonly engine: 'esdb'; readonly connectionString: string };
+
+export interface KeyTrailConfig {
+  readonly store: StoreLocation;
+  readonly dataDir: string;
+  /** Unset: the embedded default keeps (and on first start creates) `<dataDir>/root.key`. */
+  readonly rootKeyFile: string;
+  readonly host: string;
+  readonly port: number;
+  readonly region: string;
+  /** How often a command is decided again after losing an optimistic-concurrency race. */
+  readonly commandAttempts: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Every setting, with the environment variable that sets it and its default. */
+export const SETTINGS = {
+  store: { env: 'KEYTRAIL_STORE', default: 'sqlite:<data dir>/keytrail.db' },
+  dataDir: { env: 'KEYTRAIL_DATA_DIR', default: './data' },
+  rootKeyFile: { env: 'KEYTRAIL_ROOT_KEY_FILE', default: '<data dir>/root.key' },
+  host: { env: 'KEYTRAIL_HOST', default: '127.0.0.1' },
+  port: { env: 'KEYTRAIL_PORT', default: '4599' },
+  region: { env: 'KEYTRAIL_REGION', default: 'us-east-1' },
+  commandAttempts: { env: 'KEYTRAIL_COMMAND_ATTEMPTS', default: '20' },
+} as const;
+
+export type ConfigOverrides = Partial<Record<keyof typeof SETTINGS, string>>;
+
+/** Command-line flags win over environment variables, which win over defaults. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): KeyTrailConfig {
+  const get = (name: keyof typeof SETTINGS): string | undefined => overrides[name] ?? env[SETTINGS[name].env] ?? undefined;
+  const dataDir = resolve(get('dataDir') ?? SETTINGS.dataDir.default);
+  return {
+    store: parseStore(get('store') ?? `sqlite:${join(dataDir, 'keytrail.db')}`),
+    dataDir,
+    rootKeyFile: resolve(get('rootKeyFile') ?? join(dataDir, 'root.key')),
+    host: get('host') ?? SETTINGS.host.default,
+    port: parseInteger('port', get('port') ?? SETTINGS.port.default, 0, 65535),
+    region: parseRegion(get('region') ?? SETTINGS.region.default),
+    commandAttempts: parseInteger('commandAttempts', get('commandAttempts') ?? SETTINGS.commandAttempts.default, 1, 1000),
+  };
+}
+
+export function parseStore(text: string): StoreLocation {
+  if (text.startsWith('sqlite:')) {
+    const path = text.slice('sqlite:'.length);
+    if (path.length === 0) throw new ConfigError(`${SETTINGS.store.env}: 'sqlite:' needs a file path, e.g. sqlite:./data/keytrail.db`);
+    return { engine: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+  }
+  if (/^esdb(\+discover)?:\/\//.test(text)) return { engine: 'esdb', connectionString: text };
+  throw new ConfigError(`${SETTINGS.store.env}: '${text}' is neither sqlite:<path> nor an esdb:// connection string`);
+}
+
+function parseInteger(name: keyof typeof SETTINGS, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${SETTINGS[name].env}: '${text}' is not a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function parseRegion(text: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(text)) throw new ConfigError(`${SETTINGS.region.env}: '${text}' is not a region name like us-east-1`);
+  return text;
+}
+export const KeyTrailConfig = Symbol.for('keytrail.KeyTrailConfig');

@@ -1,0 +1,10 @@
+import type { EventStore } from '../../application/ports/event-store.js';
+import type { StoreLocation } from '../config/config.js';
+import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+
+/** The engine named by the configuration. EventStoreDB's client loads only when asked for. */
+export async function openEventStore(location: StoreLocation): Promise<EventStore> {
+  if (location.engine === 'sqlite') return SqliteEventStore.open(location.path);
+  const { EsdbEventStore } = await import('./esdb/esdb-event-store.js');
+  return new EsdbEventStore(location.connectionString);
+}
