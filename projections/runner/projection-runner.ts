@@ -1,0 +1,239 @@
+import type Database from 'better-sqlite3';
+import type { EventStore, GlobalPosition, RecordedEvent, Subscription } from '../../src/application/ports/event-store.js';
+import { comparePositions, formatPosition } from '../../src/application/ports/positions.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import type { Projection } from './projection.js';
+
+export type ProjectionState = 'stopped' | 'catchingUp' | 'live' | 'failed';
+
+export interface ProjectionFailure {
+  readonly position: GlobalPosition;
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly type: string;
+  readonly reason: string;
+}
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly state: ProjectionState;
+  /** The last event whose effect is committed to the read model. */
+  readonly position: GlobalPosition | null;
+  /** When that event was appended: how far behind the log the read model is. */
+  readonly lastEventCreated: Date | null;
+  readonly eventsApplied: number;
+  readonly failure: ProjectionFailure | null;
+}
+
+export class ProjectionFailedError extends Error {
+  override readonly name = 'ProjectionFailedError';
+  constructor(readonly projection: string, readonly failure: ProjectionFailure) {
+    super(
+      `Projection '${projection}' stopped at ${failure.type} ${failure.stream}@${failure.revision} ` +
+        `(position ${formatPosition(failure.position)}): ${failure.reason}`,
+    );
+  }
+}
+
+interface PositionWaiter {
+  readonly position: GlobalPosition;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Feeds one projection from a catch-up subscription. Events that arrive together are
+ * applied in one transaction with the checkpoint; a failing event rolls its batch back
+ * and stops the projection there, reporting the event and the reason.
+ */
+export class ProjectionRunner {
+  private readonly checkpoints: CheckpointStore;
+  private subscription: Subscription | null = null;
+  private running: Promise<void> | null = null;
+  private buffer: RecordedEvent[] = [];
+  private flushScheduled = false;
+  private state: ProjectionState = 'stopped';
+  private position: GlobalPosition | null = null;
+  private lastEventCreated: Date | null = null;
+  private eventsApplied = 0;
+  private failure: ProjectionFailure | null = null;
+  private waiters: PositionWaiter[] = [];
+  private liveWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
+  private progress: ((position: GlobalPosition) => void) | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Database.Database,
+    readonly projection: Projection,
+    private readonly batchSize = 1000,
+  ) {
+    this.checkpoints = new CheckpointStore(db);
+    projection.migrate(db);
+  }
+
+  /** Resumes from the checkpoint; a changed projection version rebuilds from zero. */
+  start(): void {
+    if (this.running) return;
+    const checkpoint = this.checkpoints.read(this.projection.name);
+    if (checkpoint && checkpoint.version !== this.projection.version) {
+      this.resetReadModel();
+    } else {
+      this.position = checkpoint?.position ?? null;
+    }
+    this.failure = null;
+    this.state = 'catchingUp';
+    const subscription = this.store.subscribeToAll({ fromPosition: this.position ?? 'start' });
+    this.subscription = subscription;
+    this.running = this.consume(subscription);
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    await this.running;
+    this.running = null;
+    this.subscription = null;
+    if (this.state !== 'failed') this.state = 'stopped';
+    this.rejectWaiters(new Error(`Projection '${this.projection.name}' was stopped`));
+  }
+
+  /** Drops the read model and replays every event; resolves when caught up. */
+  async rebuild(onProgress?: (position: GlobalPosition) => void): Promise<void> {
+    await this.stop();
+    this.resetReadModel();
+    this.progress = onProgress ?? null;
+    try {
+      this.start();
+      await this.whenLive();
+    } finally {
+      this.progress = null;
+    }
+  }
+
+  status(): ProjectionStatus {
+    return {
+      name: this.projection.name,
+      state: this.state,
+      position: this.position,
+      lastEventCreated: this.lastEventCreated,
+      eventsApplied: this.eventsApplied,
+      failure: this.failure,
+    };
+  }
+
+  /** Read-your-writes: resolves once the read model includes the event at `position`. */
+  waitFor(position: GlobalPosition, timeoutMs = 10_000): Promise<void> {
+    if (this.failure) return Promise.reject(new ProjectionFailedError(this.projection.name, this.failure));
+    if (this.position && comparePositions(this.position, position) >= 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`Projection '${this.projection.name}' did not reach ${formatPosition(position)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter: PositionWaiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Resolves when history has been applied and the projection follows live events. */
+  whenLive(): Promise<void> {
+    if (this.state === 'live') return Promise.resolve();
+    if (this.failure) return Promise.reject(new ProjectionFailedError(this.projection.name, this.failure));
+    return new Promise((resolve, reject) => this.liveWaiters.push({ resolve, reject }));
+  }
+
+  private async consume(subscription: Subscription): Promise<void> {
+    try {
+      for await (const message of subscription) {
+        if (message.kind === 'caughtUp') {
+          this.flush();
+          if (this.state === 'failed') break;
+          this.state = 'live';
+          for (const w of this.liveWaiters.splice(0)) w.resolve();
+          continue;
+        }
+        this.buffer.push(message.event);
+        if (this.buffer.length >= this.batchSize) this.flush();
+        else if (!this.flushScheduled) {
+          // Events that arrive in one burst share one transaction; a lone live event waits
+          // no longer than the current turn of the event loop.
+          this.flushScheduled = true;
+          setImmediate(() => {
+            this.flushScheduled = false;
+            this.flush();
+          });
+        }
+        if (this.state === 'failed') break;
+      }
+      this.flush();
+    } catch (error) {
+      this.fail(null, error);
+    }
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0 || this.state === 'failed') return;
+    const events = this.buffer;
+    this.buffer = [];
+    let current: RecordedEvent | null = null;
+    try {
+      this.db.transaction(() => {
+        for (const event of events) {
+          current = event;
+          if (!this.projection.eventTypes || this.projection.eventTypes.has(event.type)) this.projection.apply(event, this.db);
+        }
+        this.checkpoints.write(this.projection.name, { version: this.projection.version, position: events[events.length - 1]!.position });
+      })();
+    } catch (error) {
+      this.fail(current, error);
+      return;
+    }
+    const last = events[events.length - 1]!;
+    this.position = last.position;
+    this.lastEventCreated = last.created;
+    this.eventsApplied += events.length;
+    this.progress?.(last.position);
+    const reached = this.waiters.filter((w) => comparePositions(last.position, w.position) >= 0);
+    if (reached.length > 0) {
+      this.waiters = this.waiters.filter((w) => !reached.includes(w));
+      for (const w of reached) w.resolve();
+    }
+  }
+
+  private fail(event: RecordedEvent | null, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.failure = event
+      ? { position: event.position, stream: event.stream, revision: event.revision, type: event.type, reason }
+      : { position: this.position ?? { commit: 0n, prepare: 0n }, stream: '', revision: -1n, type: '', reason };
+    this.state = 'failed';
+    this.buffer = [];
+    void this.subscription?.stop();
+    const failed = new ProjectionFailedError(this.projection.name, this.failure);
+    this.rejectWaiters(failed);
+  }
+
+  private rejectWaiters(error: Error): void {
+    for (const w of this.waiters.splice(0)) w.reject(error);
+    for (const w of this.liveWaiters.splice(0)) w.reject(error);
+  }
+
+  private resetReadModel(): void {
+    this.db.transaction(() => {
+      this.projection.reset(this.db);
+      this.checkpoints.write(this.projection.name, { version: this.projection.version, position: null });
+    })();
+    this.position = null;
+    this.lastEventCreated = null;
+    this.eventsApplied = 0;
+    this.failure = null;
+  }
+}

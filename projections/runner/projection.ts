@@ -1,0 +1,24 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../../src/application/ports/event-store.js';
+
+/**
+ * A projection folds events into its own tables of the read-model database. `apply` runs
+ * inside the runner's transaction, together with the checkpoint, so an event's effect
+ * is recorded exactly once; throwing stops the projection at that event (never skipped).
+ */
+export interface Projection {
+  readonly name: string;
+  /** Bump when `apply` changes meaning: the runner then rebuilds the read model from zero. */
+  readonly version: number;
+  /**
+   * The event types `apply` cares about; others only advance the checkpoint. Filtering
+   * here rather than in the subscription keeps the checkpoint moving with every event, so
+   * read-your-writes can wait for any position.
+   */
+  readonly eventTypes?: ReadonlySet<string>;
+  /** Creates the tables (idempotent). */
+  migrate(db: Database.Database): void;
+  /** Empties the tables before a rebuild. */
+  reset(db: Database.Database): void;
+  apply(event: RecordedEvent, db: Database.Database): void;
+}

@@ -1,0 +1,114 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../src/application/ports/event-store.js';
+import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
+import type { Projection } from '../../projections/runner/projection.js';
+import { ProjectionFailedError, ProjectionRunner } from '../../projections/runner/projection-runner.js';
+
+/** Counts events per stream; refuses events whose data says `poison`. */
+function counter(version = 1, poisonOk = false): Projection {
+  return {
+    name: 'counter',
+    version,
+    eventTypes: new Set(['Counted']),
+    migrate: (db) => db.exec('CREATE TABLE IF NOT EXISTS counts (stream TEXT PRIMARY KEY, n INTEGER NOT NULL)'),
+    reset: (db) => db.exec('DELETE FROM counts'),
+    apply(event: RecordedEvent, db) {
+      if ((event.data as { poison?: boolean }).poison && !poisonOk) throw new Error('cannot count poison');
+      db.prepare('INSERT INTO counts (stream, n) VALUES (?, 1) ON CONFLICT (stream) DO UPDATE SET n = n + 1').run(event.stream);
+    },
+  };
+}
+
+const counts = (db: Database.Database) =>
+  Object.fromEntries((db.prepare('SELECT stream, n FROM counts ORDER BY stream').all() as Array<{ stream: string; n: number }>).map((r) => [r.stream, r.n]));
+
+const open: Array<{ close(): unknown }> = [];
+afterEach(async () => {
+  for (const o of open.splice(0).reverse()) await o.close();
+});
+
+function setup() {
+  const store = SqliteEventStore.open(':memory:');
+  const db = new Database(':memory:');
+  open.push(store, db);
+  return { store, db };
+}
+
+describe('projection runner', () => {
+  it('catches up, goes live, and serves read-your-writes by position', async () => {
+    const { store, db } = setup();
+    for (let i = 0; i < 2500; i++) await store.append(`s-${i % 3}`, [{ type: 'Counted', data: {} }]);
+    await store.append('s-0', [{ type: 'Ignored', data: {} }]);
+    const runner = new ProjectionRunner(store, db, counter());
+    open.push({ close: () => runner.stop() });
+    runner.start();
+    await runner.whenLive();
+    expect(counts(db)).toEqual({ 's-0': 834, 's-1': 833, 's-2': 833 });
+    expect(runner.status()).toMatchObject({ state: 'live', eventsApplied: 2501 });
+
+    const written = await store.append('s-9', [{ type: 'Counted', data: {} }]);
+    await runner.waitFor(written.position);
+    expect(counts(db)['s-9']).toBe(1);
+  });
+
+  it('resumes from its checkpoint without applying any event twice', async () => {
+    const { store, db } = setup();
+    await store.append('a-1', [{ type: 'Counted', data: {} }, { type: 'Counted', data: {} }]);
+    const first = new ProjectionRunner(store, db, counter());
+    first.start();
+    await first.whenLive();
+    await first.stop();
+    await store.append('a-1', [{ type: 'Counted', data: {} }]);
+    const second = new ProjectionRunner(store, db, counter());
+    second.start();
+    await second.whenLive();
+    expect(counts(db)).toEqual({ 'a-1': 3 });
+    await second.stop();
+  });
+
+  it('stops at an event it cannot apply, reports it, and never skips it', async () => {
+    const { store, db } = setup();
+    await store.append('p-1', [{ type: 'Counted', data: {} }]);
+    const poison = await store.append('p-2', [{ type: 'Counted', data: { poison: true } }]);
+    await store.append('p-3', [{ type: 'Counted', data: {} }]);
+    const runner = new ProjectionRunner(store, db, counter(), 1);
+    runner.start();
+    await expect(runner.whenLive()).rejects.toBeInstanceOf(ProjectionFailedError);
+    const status = runner.status();
+    expect(status.state).toBe('failed');
+    expect(status.failure).toMatchObject({ stream: 'p-2', revision: 0n, type: 'Counted', reason: 'cannot count poison' });
+    expect(status.failure!.position).toEqual(poison.position);
+    expect(counts(db)).toEqual({ 'p-1': 1 });
+    await expect(runner.waitFor(poison.position)).rejects.toThrow(/p-2@0/);
+    await runner.stop();
+
+    // Fixed code resumes at the failed event itself.
+    const fixed = new ProjectionRunner(store, db, counter(1, true), 1);
+    fixed.start();
+    await fixed.whenLive();
+    expect(counts(db)).toEqual({ 'p-1': 1, 'p-2': 1, 'p-3': 1 });
+    await fixed.stop();
+  });
+
+  it('rebuilds from zero to the same read model, and on a version change', async () => {
+    const { store, db } = setup();
+    for (let i = 0; i < 50; i++) await store.append(`r-${i % 5}`, [{ type: 'Counted', data: {} }]);
+    const runner = new ProjectionRunner(store, db, counter());
+    runner.start();
+    await runner.whenLive();
+    const before = counts(db);
+    const seen: bigint[] = [];
+    await runner.rebuild((p) => seen.push(p.commit));
+    expect(counts(db)).toEqual(before);
+    expect(seen.at(-1)).toBe(50n);
+    await runner.stop();
+
+    const upgraded = new ProjectionRunner(store, db, counter(2));
+    upgraded.start();
+    await upgraded.whenLive();
+    expect(counts(db)).toEqual(before);
+    expect(upgraded.status().eventsApplied).toBe(50);
+    await upgraded.stop();
+  });
+});
