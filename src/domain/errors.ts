@@ -35,7 +35,11 @@ export type KmsErrorCode =
   | 'ValidationException'
   // The identity directory (IAM-shaped) uses these.
   | 'EntityAlreadyExistsException'
-  | 'NoSuchEntityException';
+  | 'NoSuchEntityException'
+  // KMS refuses the reserved alias/aws/ namespace with this type.
+  | 'NotAuthorizedException'
+  // IAM refuses to delete a user that still has access keys or inline policies.
+  | 'DeleteConflictException';
 
 export class KmsError extends Error {
   override readonly name = 'KmsError';

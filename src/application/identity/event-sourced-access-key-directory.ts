@@ -1,0 +1,97 @@
+import { inject, injectable } from 'inversify';
+import type { CallerIdentity } from '../../domain/call-context.js';
+import type { IdentityEvent } from '../../domain/identity/identity-events.js';
+import { IDENTITY_STREAM_CATEGORY } from '../../domain/identity/identity-stream.js';
+import { AccessKeyDirectory, type AccessKeyRecord } from '../ports/access-key-directory.js';
+import { EventStore, type GlobalPosition } from '../ports/event-store.js';
+import { comparePositions } from '../ports/positions.js';
+import { AccessKeySecrets } from './access-key-secrets.js';
+
+interface IndexedAccessKey {
+  readonly accountId: string;
+  readonly userName: string | null;
+  readonly principalArn: string;
+  readonly principalId: string;
+  readonly wrappedSecret: string;
+  readonly active: boolean;
+}
+
+/**
+ * Access keys for request authentication, straight from the identity streams: an index
+ * by access key id (which does not tell its account) that catches up with the log before
+ * every lookup, so a key works, stops or goes the moment its event is written, on every
+ * node. Secrets stay wrapped in the index and are unwrapped per lookup, never cached.
+ */
+@injectable()
+export class EventSourcedAccessKeyDirectory implements AccessKeyDirectory {
+  private readonly keys = new Map<string, IndexedAccessKey>();
+  private checkpoint: GlobalPosition | null = null;
+  private catchingUp: Promise<void> = Promise.resolve();
+
+  constructor(
+    @inject(EventStore) private readonly store: EventStore,
+    @inject(AccessKeySecrets) private readonly secrets: AccessKeySecrets,
+  ) {}
+
+  async find(accessKeyId: string): Promise<AccessKeyRecord | null> {
+    await this.catchUp();
+    const key = this.keys.get(accessKeyId);
+    if (!key) return null;
+    return {
+      secretAccessKey: this.secrets.reveal(accessKeyId, key.wrappedSecret),
+      active: key.active,
+      caller: callerOf(accessKeyId, key),
+    };
+  }
+
+  /** One catch-up at a time; lookups that arrive meanwhile wait for it and for one more. */
+  private catchUp(): Promise<void> {
+    // A failed read fails its own lookups only; the next lookup tries again from the checkpoint.
+    this.catchingUp = this.catchingUp.catch(() => undefined).then(() => this.readNewEvents());
+    return this.catchingUp;
+  }
+
+  private async readNewEvents(): Promise<void> {
+    const from = this.checkpoint ?? 'start';
+    for await (const recorded of this.store.readAll({ fromPosition: from, filter: { streamNamePrefixes: [`${IDENTITY_STREAM_CATEGORY}-`] } })) {
+      if (this.checkpoint && comparePositions(recorded.position, this.checkpoint) <= 0) continue;
+      this.apply(recorded.stream.slice(IDENTITY_STREAM_CATEGORY.length + 1), { type: recorded.type, data: recorded.data } as IdentityEvent);
+      this.checkpoint = recorded.position;
+    }
+  }
+
+  private apply(accountId: string, event: IdentityEvent): void {
+    switch (event.type) {
+      case 'AccessKeyCreated': {
+        const { accessKeyId, userName, principalArn, principalId, wrappedSecret } = event.data;
+        this.keys.set(accessKeyId, { accountId, userName, principalArn, principalId, wrappedSecret, active: true });
+        break;
+      }
+      case 'AccessKeyActivated':
+      case 'AccessKeyDeactivated': {
+        const key = this.keys.get(event.data.accessKeyId);
+        if (key) this.keys.set(event.data.accessKeyId, { ...key, active: event.type === 'AccessKeyActivated' });
+        break;
+      }
+      case 'AccessKeyDeleted':
+        this.keys.delete(event.data.accessKeyId);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function callerOf(accessKeyId: string, key: IndexedAccessKey): CallerIdentity {
+  if (key.userName === null) {
+    return { type: 'Root', principalId: key.accountId, arn: key.principalArn, accountId: key.accountId, accessKeyId };
+  }
+  return {
+    type: 'IAMUser',
+    principalId: key.principalId,
+    arn: key.principalArn,
+    accountId: key.accountId,
+    accessKeyId,
+    userName: key.userName,
+  };
+}
