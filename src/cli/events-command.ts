@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EventStore, type RecordedEvent } from '../application/ports/event-store.js';
 import { formatPosition, parsePosition } from '../application/ports/positions.js';
-import { closeContainer, createContainer } from '../infrastructure/container.js';
-import { configFrom, withConfigOptions } from './options.js';
+import { withConfigOptions } from './options.js';
+import { withContainer } from './with-container.js';
 
 /** One event as a JSON line: what an operator pipes into jq. */
 function toLine(e: RecordedEvent): string {
@@ -41,40 +41,34 @@ export function eventsCommand(): Command {
     .option('--from <position>', 'start at this global position (inclusive), <commit>/<prepare> or a number', position)
     .option('--limit <n>', 'at most n events', count)
     .option('--backwards', 'newest first')
-    .action(async (options) => {
-      const container = await createContainer(configFrom(options));
-      try {
+    .action((options) =>
+      withContainer(options, async (container) => {
         const store = container.get<EventStore>(EventStore);
         const direction = options.backwards ? 'backwards' : 'forwards';
         const iterable = options.stream
           ? store.readStream(options.stream, { direction, maxCount: options.limit })
           : store.readAll({ direction, maxCount: options.limit, fromPosition: options.from });
         for await (const e of iterable) process.stdout.write(`${toLine(e)}\n`);
-      } finally {
-        await closeContainer(container);
-      }
-    });
+      }),
+    );
 
   withConfigOptions(events.command('follow'))
     .description('print events as they are appended, after the history (Ctrl-C stops)')
     .option('--from <position>', 'after this global position (exclusive); default: only new events', position)
     .option('--history', 'start from the beginning of the log')
-    .action(async (options) => {
-      const container = await createContainer(configFrom(options));
+    .action((options) =>
+      withContainer(options, async (container) => {
       const store = container.get<EventStore>(EventStore);
       const subscription = store.subscribeToAll({ fromPosition: options.history ? 'start' : (options.from ?? 'end') });
       const stop = () => void subscription.stop();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      try {
-        for await (const m of subscription) {
-          if (m.kind === 'event') process.stdout.write(`${toLine(m.event)}\n`);
-          else process.stderr.write(`-- caught up${m.position ? ` at ${formatPosition(m.position)}` : ''}; following live events\n`);
-        }
-      } finally {
-        await closeContainer(container);
+      for await (const m of subscription) {
+        if (m.kind === 'event') process.stdout.write(`${toLine(m.event)}\n`);
+        else process.stderr.write(`-- caught up${m.position ? ` at ${formatPosition(m.position)}` : ''}; following live events\n`);
       }
-    });
+      }),
+    );
 
   return events;
 }

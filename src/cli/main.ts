@@ -3,11 +3,13 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError } from '../infrastructure/config/config.js';
 import { eventsCommand } from './events-command.js';
+import { identityCommand } from './identity-command.js';
 
 const program = new Command('keytrail')
   .description('KeyTrail: an AWS-KMS-compatible key management service with an event-sourced audit trail')
   .showHelpAfterError();
 program.addCommand(eventsCommand());
+program.addCommand(identityCommand());
 
 try {
   await program.parseAsync(process.argv);
