@@ -1,0 +1,73 @@
+/**
+ * What the KMS operations ask of the read side: the list operations and alias look-ups
+ * are answered from projections, not by replaying streams. The read models are
+ * eventually consistent, so every query is preceded by `catchUp()`, which waits until
+ * they include every event that was in the store when the call began (read-your-writes
+ * across calls, and across nodes sharing one event store).
+ */
+
+/** One page of a list. `after` is the cursor of the last item seen, from a previous page. */
+export interface PageRequest {
+  readonly limit: number;
+  readonly after: string | null;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** The cursor to continue after the last item; null when nothing follows. */
+  readonly nextAfter: string | null;
+}
+
+export interface KeyListEntry {
+  readonly keyId: string;
+  readonly keyArn: string;
+}
+
+export interface AliasListEntry {
+  readonly aliasName: string;
+  readonly aliasArn: string;
+  readonly targetKeyId: string;
+  /** ISO-8601. */
+  readonly creationDate: string;
+  readonly lastUpdatedDate: string;
+}
+
+export interface GrantListEntry {
+  readonly keyId: string;
+  readonly keyArn: string;
+  readonly grantId: string;
+  readonly name: string | null;
+  readonly granteePrincipal: string;
+  readonly retiringPrincipal: string | null;
+  readonly issuingAccount: string;
+  readonly operations: readonly string[];
+  readonly constraints: {
+    readonly encryptionContextEquals: Readonly<Record<string, string>> | null;
+    readonly encryptionContextSubset: Readonly<Record<string, string>> | null;
+  } | null;
+  /** ISO-8601. */
+  readonly creationDate: string;
+}
+
+export interface GrantFilter {
+  readonly grantId?: string;
+  readonly granteePrincipal?: string;
+}
+
+export interface KmsReadSide {
+  /** Resolves once every read model includes all events appended before this call. */
+  catchUp(): Promise<void>;
+  /** Keys that exist (not yet deleted) in one account and Region, in creation order. */
+  listKeys(accountId: string, region: string, page: PageRequest): Page<KeyListEntry>;
+  findAlias(accountId: string, region: string, aliasName: string): AliasListEntry | null;
+  /** By alias name; only the aliases of `targetKeyId` when it is given. */
+  listAliases(accountId: string, region: string, targetKeyId: string | null, page: PageRequest): Page<AliasListEntry>;
+  /** The aliases that point at one key: kms:ResourceAliases. */
+  aliasesOfKey(keyId: string): readonly string[];
+  listGrants(keyId: string, filter: GrantFilter, page: PageRequest): Page<GrantListEntry>;
+  /** Grants on keys of one account and Region whose retiring principal is exactly `retiringPrincipal`. */
+  listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, page: PageRequest): Page<GrantListEntry>;
+  /** A live grant by id, for RetireGrant with a grant token (which names only the grant). */
+  findGrant(grantId: string): GrantListEntry | null;
+}
+export const KmsReadSide = Symbol.for('keytrail.KmsReadSide');
