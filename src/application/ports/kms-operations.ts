@@ -14,5 +14,12 @@ import type { CallContext } from '../../domain/call-context.js';
  */
 export interface KmsOperations {
   invoke(operation: string, input: Record<string, unknown>, call: CallContext): Promise<Record<string, unknown>>;
+  /**
+   * An authenticated call to a known operation that the wire layer refused before
+   * `invoke` (content type, JSON, types, the model's constraints) still leaves its one
+   * audit record, as CloudTrail records a ValidationException. `input` is whatever could
+   * be parsed (possibly `{}`); the record leaves secret members out by name.
+   */
+  recordRejected(operation: string, input: Record<string, unknown>, call: CallContext, error: unknown): Promise<void>;
 }
 export const KmsOperations = Symbol.for('keytrail.KmsOperations');

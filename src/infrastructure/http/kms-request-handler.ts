@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
+import type { CallContext } from '../../domain/call-context.js';
 import { AccessKeyDirectory } from '../../application/ports/access-key-directory.js';
 import { Clock } from '../../application/ports/clock.js';
 import { KmsOperations } from '../../application/ports/kms-operations.js';
@@ -54,10 +55,6 @@ export class KmsRequestHandler {
       }
       const authenticated = await this.authenticator.authenticate(request);
       operation = operationOf(ownHeader(request, 'x-amz-target'), KMS_SHAPES.operations);
-      checkContentType(ownHeader(request, 'content-type'));
-      const inputShape = KMS_SHAPES.operations[operation]!;
-      const input = decodeStructure(parseJsonBody(request.body), inputShape, KMS_SHAPES.shapes);
-      validateStructure(input, inputShape, KMS_SHAPES.shapes);
       const call = buildCallContext(
         {
           requestId,
@@ -68,10 +65,28 @@ export class KmsRequestHandler {
         },
         authenticated,
       );
+      const input = await this.decodedInput(request, operation, call);
       const output = await this.operations.invoke(operation, input, call);
       return successResponse(requestId, this.clock.now(), encodeOutput(output ?? {}));
     } catch (error) {
       return this.failure(error, requestId, operation);
+    }
+  }
+
+  /** Content type, JSON, types, constraints; a refusal is recorded before it is answered. */
+  private async decodedInput(request: WireRequest, operation: string, call: CallContext): Promise<Record<string, unknown>> {
+    let parsed: unknown = {};
+    try {
+      checkContentType(ownHeader(request, 'content-type'));
+      parsed = parseJsonBody(request.body);
+      const inputShape = KMS_SHAPES.operations[operation]!;
+      const input = decodeStructure(parsed, inputShape, KMS_SHAPES.shapes);
+      validateStructure(input, inputShape, KMS_SHAPES.shapes);
+      return input;
+    } catch (error) {
+      const raw = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+      await this.operations.recordRejected(operation, raw, call, error);
+      throw error;
     }
   }
 

@@ -34,6 +34,7 @@ describe('the KMS wire layer with the real AWS SDK', () => {
   });
   beforeEach(() => {
     running.operations.calls.length = 0;
+    running.operations.rejected.length = 0;
     running.reports.length = 0;
   });
 
@@ -164,5 +165,13 @@ describe('the KMS wire layer with the real AWS SDK', () => {
       "1 validation error detected: Value '2048' at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024",
     );
     expect(running.operations.calls).toHaveLength(0);
+    // Refused before the operation, yet authenticated: it still leaves its audit record.
+    expect(running.operations.rejected).toHaveLength(1);
+    expect(running.operations.rejected[0]).toMatchObject({
+      operation: 'GenerateRandom',
+      input: { NumberOfBytes: 2048 },
+      call: { requestId: error.$metadata?.requestId, operation: 'GenerateRandom' },
+      error: { code: 'ValidationException' },
+    });
   });
 });

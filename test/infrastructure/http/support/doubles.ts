@@ -60,6 +60,7 @@ export interface RecordedCall {
  */
 export class RecordingOperations implements KmsOperations {
   readonly calls: RecordedCall[] = [];
+  readonly rejected: Array<{ operation: string; input: Record<string, unknown>; call: CallContext; error: unknown }> = [];
   private failures = new Map<string, () => never>();
 
   failWith(operation: string, thrower: () => never): void {
@@ -97,6 +98,10 @@ export class RecordingOperations implements KmsOperations {
       default:
         return {};
     }
+  }
+
+  async recordRejected(operation: string, input: Record<string, unknown>, call: CallContext, error: unknown): Promise<void> {
+    this.rejected.push({ operation, input, call, error });
   }
 }
 
