@@ -4,12 +4,14 @@ import { Command } from 'commander';
 import { ConfigError } from '../infrastructure/config/config.js';
 import { eventsCommand } from './events-command.js';
 import { identityCommand } from './identity-command.js';
+import { serveCommand } from './serve-command.js';
 
 const program = new Command('keytrail')
   .description('KeyTrail: an AWS-KMS-compatible key management service with an event-sourced audit trail')
   .showHelpAfterError();
 program.addCommand(eventsCommand());
 program.addCommand(identityCommand());
+program.addCommand(serveCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,11 +1,18 @@
 import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
 import { Container } from 'inversify';
+import { bindKmsReadSide } from '../../projections/kms-read-side/bind-kms-read-side.js';
+import { ReadModelDatabase } from '../../projections/kms-read-side/read-model-database.js';
+import { SqliteKmsReadSide } from '../../projections/kms-read-side/sqlite-kms-read-side.js';
 import { AliasRegistryService } from '../application/alias/alias-registry-service.js';
 import { CommandHandler, CommandHandlerSettings } from '../application/command-handler.js';
 import { AccessKeySecrets } from '../application/identity/access-key-secrets.js';
 import { EventSourcedAccessKeyDirectory } from '../application/identity/event-sourced-access-key-directory.js';
 import { IdentityService } from '../application/identity/identity-service.js';
 import { InstallationSetup } from '../application/identity/installation.js';
+import { bindKms } from '../application/kms/bind-kms.js';
 import { CiphertextCodec } from '../application/material/ciphertext-codec.js';
 import { GrantTokens } from '../application/material/grant-tokens.js';
 import { MaterialService } from '../application/material/material-service.js';
@@ -14,13 +21,19 @@ import { AccessKeyDirectory } from '../application/ports/access-key-directory.js
 import { Clock } from '../application/ports/clock.js';
 import { EventStore } from '../application/ports/event-store.js';
 import { SystemClock } from './clock/system-clock.js';
-import { KeyTrailConfig } from './config/config.js';
+import { KeyTrailConfig, readModelPath } from './config/config.js';
 import { AesGcmCiphertextCodec, HmacGrantTokens, loadRootKey } from './crypto/index.js';
 import { openEventStore } from './eventstore/open-event-store.js';
+import { KmsHttpServer } from './http/kms-http-server.js';
+import { KmsHttpSettings, reportToStderr } from './http/kms-http-settings.js';
+
+type Closer = () => Promise<void> | void;
+const OPENED = Symbol.for('keytrail.OpenedResources');
 
 /**
  * The composition root: the one place that knows which adapter serves which port.
- * Everything it opens is closed by `closeContainer`.
+ * The root key and the read-model database open only when something needs them, so
+ * `keytrail events read` touches neither. `closeContainer` closes what was opened.
  */
 export async function createContainer(config: KeyTrailConfig): Promise<Container> {
   const container = new Container({ defaultScope: 'Singleton' });
@@ -29,8 +42,7 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   container.bind<CommandHandlerSettings>(CommandHandlerSettings).toConstantValue({ maxAttempts: config.commandAttempts });
   container.bind(CommandHandler).toSelf();
 
-  // The root key first: a wrong or unreadable one must stop us before anything is written.
-  container.bind<RootKey>(RootKey).toConstantValue(loadRootKey({ rootKeyFile: config.rootKeyFile, dataDir: config.dataDir }).rootKey);
+  container.bind<RootKey>(RootKey).toDynamicValue(() => loadRootKey({ rootKeyFile: config.rootKeyFile, dataDir: config.dataDir }).rootKey);
   container.bind<CiphertextCodec>(CiphertextCodec).to(AesGcmCiphertextCodec);
   container.bind<GrantTokens>(GrantTokens).to(HmacGrantTokens);
   container.bind(MaterialService).toSelf();
@@ -40,10 +52,41 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   container.bind<AccessKeyDirectory>(AccessKeyDirectory).to(EventSourcedAccessKeyDirectory);
   container.bind(AliasRegistryService).toSelf();
 
+  const opened: Closer[] = [];
+  container.bind<Closer[]>(OPENED).toConstantValue(opened);
+  container.bind<ReadModelDatabase>(ReadModelDatabase).toDynamicValue(() => {
+    const db = openReadModels(readModelPath(config));
+    opened.push(() => {
+      db.close();
+    });
+    return db;
+  });
+  bindKmsReadSide(container);
+  // Resolved after its database, so it is stopped before the database closes.
+  container.onActivation(SqliteKmsReadSide, (_context, readSide) => {
+    opened.push(() => readSide.stop());
+    return readSide;
+  });
+  bindKms(container);
+  container.bind<KmsHttpSettings>(KmsHttpSettings).toConstantValue({ maxBodyBytes: config.maxBodyBytes, reportInternalError: reportToStderr });
+  container.bind(KmsHttpServer).toSelf();
+
   container.bind<EventStore>(EventStore).toConstantValue(await openEventStore(config.store));
   return container;
 }
 
+/** Read models are rebuildable from the events, so they trade fsyncs for speed (NORMAL). */
+function openReadModels(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/** Closes, newest first, what the container opened, then the event store. */
 export async function closeContainer(container: Container): Promise<void> {
+  const closers = container.get<Closer[]>(OPENED);
+  for (const close of closers.splice(0).reverse()) await close();
   await container.get<EventStore>(EventStore).close();
 }

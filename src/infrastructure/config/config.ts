@@ -16,6 +16,8 @@ export interface KeyTrailConfig {
   readonly region: string;
   /** How often a command is decided again after losing an optimistic-concurrency race. */
   readonly commandAttempts: number;
+  /** Largest request body the KMS endpoint reads; larger ones get a 413. */
+  readonly maxBodyBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -31,6 +33,7 @@ export const SETTINGS = {
   port: { env: 'KEYTRAIL_PORT', default: '4599' },
   region: { env: 'KEYTRAIL_REGION', default: 'us-east-1' },
   commandAttempts: { env: 'KEYTRAIL_COMMAND_ATTEMPTS', default: '20' },
+  maxBodyBytes: { env: 'KEYTRAIL_MAX_BODY_BYTES', default: '1048576' },
 } as const;
 
 export type ConfigOverrides = Partial<Record<keyof typeof SETTINGS, string>>;
@@ -47,7 +50,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     port: parseInteger('port', get('port') ?? SETTINGS.port.default, 0, 65535),
     region: parseRegion(get('region') ?? SETTINGS.region.default),
     commandAttempts: parseInteger('commandAttempts', get('commandAttempts') ?? SETTINGS.commandAttempts.default, 1, 1000),
+    maxBodyBytes: parseInteger('maxBodyBytes', get('maxBodyBytes') ?? SETTINGS.maxBodyBytes.default, 1024, 64 * 1024 * 1024),
   };
+}
+
+/** The read models sit beside the events on one machine; in memory when the events are. */
+export function readModelPath(config: KeyTrailConfig): string {
+  return config.store.engine === 'sqlite' && config.store.path === ':memory:' ? ':memory:' : join(config.dataDir, 'readmodels.db');
 }
 
 export function parseStore(text: string): StoreLocation {
