@@ -9,22 +9,13 @@ import { aliasRegistry, createAliasRegistry } from '../../../src/domain/alias/al
 import { aliasRegistryStream } from '../../../src/domain/alias/alias-stream.js';
 import { isKmsError } from '../../../src/domain/errors.js';
 import { SqliteEventStore } from '../../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
+import { testCallContext } from '../../support/call-context.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
 const STREAM = aliasRegistryStream(ACCOUNT, REGION);
 
-const context: CallContext = {
-  requestId: 'req-1',
-  eventId: 'evt-1',
-  time: '2026-03-03T14:00:00Z',
-  caller: { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT },
-  sourceIp: '127.0.0.1',
-  userAgent: 'test',
-  region: REGION,
-  operation: 'CreateAlias',
-  eventType: 'AwsApiCall',
-};
+const context: CallContext = testCallContext('CreateAlias', { account: ACCOUNT, region: REGION });
 
 function createAlias(aliasName: string, keyNumber: number): CreateAlias {
   const keyId = `00000000-0000-0000-0000-${String(keyNumber).padStart(12, '0')}`;

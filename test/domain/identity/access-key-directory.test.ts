@@ -13,20 +13,11 @@ import type { CallContext } from '../../../src/domain/call-context.js';
 import { isKmsError } from '../../../src/domain/errors.js';
 import { AesGcmRootKey } from '../../../src/infrastructure/crypto/aes-gcm-root-key.js';
 import { SqliteEventStore } from '../../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
+import { testCallContext } from '../../support/call-context.js';
 
 const ACCOUNT = '111122223333';
 const OTHER = '444455556666';
-const context: CallContext = {
-  requestId: 'req-1',
-  eventId: 'evt-1',
-  time: '2026-03-03T14:00:00Z',
-  caller: { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT },
-  sourceIp: '127.0.0.1',
-  userAgent: 'test',
-  region: 'eu-west-1',
-  operation: 'CreateAccessKey',
-  eventType: 'AwsApiCall',
-};
+const context: CallContext = testCallContext('CreateAccessKey', { account: ACCOUNT });
 
 let store: SqliteEventStore;
 let container: Container;

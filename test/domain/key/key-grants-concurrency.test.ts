@@ -9,18 +9,9 @@ import { keyDecider } from '../../../src/domain/key/key-decider.js';
 import { keyStream } from '../../../src/domain/key/key-identity.js';
 import { SqliteEventStore } from '../../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
 import { ACCOUNT, CALLER, createGrant, createKey, grantId, KEY_ID, NOW, REGION } from './key-fixtures.js';
+import { testCallContext } from '../../support/call-context.js';
 
-const context: CallContext = {
-  requestId: 'req-1',
-  eventId: 'evt-1',
-  time: NOW,
-  caller: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: CALLER, accountId: ACCOUNT, userName: 'alice' },
-  sourceIp: '127.0.0.1',
-  userAgent: 'vitest',
-  region: REGION,
-  operation: 'CreateGrant',
-  eventType: 'AwsApiCall',
-};
+const context: CallContext = testCallContext('CreateGrant', { account: ACCOUNT, region: REGION, time: NOW, caller: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: CALLER, accountId: ACCOUNT, userName: 'alice' } });
 
 describe('grant limits under concurrent CreateGrant calls (SQLite, CommandHandler)', () => {
   let store: SqliteEventStore | undefined;

@@ -12,19 +12,10 @@ import { AesGcmRootKey } from '../../../src/infrastructure/crypto/aes-gcm-root-k
 import { openCiphertext, parseCiphertextHeader, sealCiphertext } from '../../../src/infrastructure/crypto/ciphertext-blob.js';
 import { SqliteEventStore } from '../../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
 import { deciderSpec } from '../../support/decider-spec.js';
+import { testCallContext } from '../../support/call-context.js';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
-const context: CallContext = {
-  requestId: 'req-1',
-  eventId: 'evt-1',
-  time: '2026-03-03T14:00:00Z',
-  caller: { type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333' },
-  sourceIp: '127.0.0.1',
-  userAgent: 'test',
-  region: 'eu-west-1',
-  operation: 'CreateKey',
-  eventType: 'AwsApiCall',
-};
+const context: CallContext = testCallContext('CreateKey');
 
 let store: SqliteEventStore;
 let rootBytes: Buffer;
