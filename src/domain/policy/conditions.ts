@@ -1,7 +1,7 @@
 import { canonicalBase64, ipInRange, parseBool, parseDate, parseIpRange, parseNumber } from './condition-values.js';
 import type { ContextKeys, ContextValue } from './context-keys.js';
 import type { ConditionTerm, EvaluatedCondition } from './decision.js';
-import { literalText, resolve, tokenize, type PatternToken, type VariableValue } from './pattern.js';
+import { literalText, matchesTokens, resolve, tokenize, type PatternToken, type VariableValue } from './pattern.js';
 import type { ConditionClause, ConditionOperator } from './policy-document.js';
 
 export type Tri = { readonly kind: 'true' } | { readonly kind: 'false' } | { readonly kind: 'residual'; readonly terms: readonly ConditionTerm[] };
@@ -60,16 +60,6 @@ function arnMatches(tokens: readonly PatternToken[], value: string): boolean {
   return new RegExp(`${source}$`, 'u').test(value);
 }
 
-function stringLike(tokens: readonly PatternToken[], value: string): boolean {
-  let source = '^';
-  for (const t of tokens) {
-    if (t.kind === 'text') source += escapeRegExp(t.text);
-    else if (t.kind === 'any') source += '[\\s\\S]*';
-    else if (t.kind === 'one') source += '[\\s\\S]';
-    else return false;
-  }
-  return new RegExp(`${source}$`, 'u').test(value);
-}
 
 function compare(test: ConditionOperator['test'], a: number, b: number): boolean {
   switch (test) {
@@ -92,7 +82,7 @@ function compare(test: ConditionOperator['test'], a: number, b: number): boolean
 function valueMatches(op: ConditionOperator, policy: readonly PatternToken[], contextValue: string): boolean {
   switch (op.family) {
     case 'String':
-      if (op.test === 'Like') return stringLike(policy, contextValue);
+      if (op.test === 'Like') return matchesTokens(policy, contextValue, false);
       if (op.test === 'EqualsIgnoreCase') return literalText(policy).toLowerCase() === contextValue.toLowerCase();
       return literalText(policy) === contextValue;
     case 'Arn':
