@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { inject, injectable } from 'inversify';
+import { isKmsError } from '../../domain/errors.js';
 import { principalKey } from '../../domain/identity/identity-directory.js';
 import { Clock } from '../ports/clock.js';
 import { EventStore } from '../ports/event-store.js';
@@ -15,6 +16,14 @@ const ADMIN_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Sid: 'AdministerKms', Effect: 'Allow', Action: 'kms:*', Resource: '*' }],
 });
+
+async function tolerateExisting(step: Promise<unknown>): Promise<void> {
+  try {
+    await step;
+  } catch (error) {
+    if (!isKmsError(error, 'EntityAlreadyExistsException')) throw error;
+  }
+}
 
 export interface Installation {
   readonly accountId: string;
@@ -40,13 +49,11 @@ export class InstallationSetup {
   async ensure(region: string): Promise<Installation> {
     const accountId = await this.chooseAccount();
     const context = (operation: string) => serviceCallContext(operation, region, this.clock.now());
-    let directory = await this.identity.load(accountId);
-    if (directory.accountId === null) {
-      await this.identity.createAccount(accountId, context('CreateAccount'));
-      directory = await this.identity.load(accountId);
-    }
+    const directory = await this.identity.load(accountId);
+    // Another node (or process) may be making the same steps right now: what it made first counts.
+    if (directory.accountId === null) await tolerateExisting(this.identity.createAccount(accountId, context('CreateAccount')));
     const admin = directory.principals.get(principalKey('User', ADMIN_USER));
-    if (!admin) await this.identity.createPrincipal(accountId, 'User', ADMIN_USER, '/', context('CreateUser'));
+    if (!admin) await tolerateExisting(this.identity.createPrincipal(accountId, 'User', ADMIN_USER, '/', context('CreateUser')));
     if (!admin?.policies.has(ADMIN_POLICY_NAME)) {
       await this.identity.putIdentityPolicy(accountId, 'User', ADMIN_USER, ADMIN_POLICY_NAME, ADMIN_POLICY, context('PutUserPolicy'));
     }
