@@ -14,7 +14,7 @@ import { KmsReadSide } from '../kms-read-side.js';
 import type { OperationGroup, OperationHandler } from '../operation-group.js';
 import { pageOutput, pageRequest } from '../pagination.js';
 
-/** A placeholder backing key id for the dry run that checks a command before material is made. */
+/** Decides a CreateKey before material exists: the decision never depends on the backing key id. */
 const PENDING_BACKING_KEY = 'pending';
 
 /** CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, UpdateKeyDescription. */
