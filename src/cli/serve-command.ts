@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SqliteKmsReadSide } from '../../projections/kms-read-side/sqlite-kms-read-side.js';
 import { InstallationSetup } from '../application/identity/installation.js';
+import { KeyMaintenance } from '../application/kms/maintenance/key-maintenance.js';
 import { KeyTrailConfig, SETTINGS, readModelPath } from '../infrastructure/config/config.js';
 import { writeCredentialsFile } from '../infrastructure/credentials-file.js';
 import { KmsHttpServer } from '../infrastructure/http/kms-http-server.js';
@@ -32,6 +33,7 @@ export function serveCommand(): Command {
           writeCredentialsFile(credentialsFile, { profile: CREDENTIALS_PROFILE, ...installation.newAccessKey });
         }
         container.get(SqliteKmsReadSide).start();
+        if (config.maintenanceIntervalMs > 0) container.get(KeyMaintenance).start(config.maintenanceIntervalMs);
         const server = container.get(KmsHttpServer);
         const boundPort = await server.listen(config.port, config.host);
         const endpoint = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${boundPort}`;

@@ -27,7 +27,7 @@ export interface CallContext {
   readonly sourceIp: string;
   readonly userAgent: string;
   readonly region: string;
-  /** The operation, e.g. CreateKey; ScheduledRotation / KeyDeletion for service events. */
+  /** The operation, e.g. CreateKey; RotateKey / DeleteKey for KMS's own timed service events. */
   readonly operation: string;
   /** AwsApiCall for callers, AwsServiceEvent for KeyTrail's own timed actions. */
   readonly eventType: 'AwsApiCall' | 'AwsServiceEvent';

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Container } from 'inversify';
+import { bindKeySchedule } from '../../projections/key-schedule/bind-key-schedule.js';
+import { SqliteKeySchedule } from '../../projections/key-schedule/sqlite-key-schedule.js';
 import { bindKmsReadSide } from '../../projections/kms-read-side/bind-kms-read-side.js';
 import { ReadModelDatabase } from '../../projections/kms-read-side/read-model-database.js';
 import { SqliteKmsReadSide } from '../../projections/kms-read-side/sqlite-kms-read-side.js';
@@ -13,6 +15,8 @@ import { EventSourcedAccessKeyDirectory } from '../application/identity/event-so
 import { IdentityService } from '../application/identity/identity-service.js';
 import { InstallationSetup } from '../application/identity/installation.js';
 import { bindKms } from '../application/kms/bind-kms.js';
+import { bindKeyMaintenance } from '../application/kms/maintenance/bind-key-maintenance.js';
+import { KeyMaintenance } from '../application/kms/maintenance/key-maintenance.js';
 import { CiphertextCodec } from '../application/material/ciphertext-codec.js';
 import { GrantTokens } from '../application/material/grant-tokens.js';
 import { MaterialService } from '../application/material/material-service.js';
@@ -68,6 +72,16 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
     return readSide;
   });
   bindKms(container);
+  bindKeySchedule(container);
+  bindKeyMaintenance(container);
+  container.onActivation(SqliteKeySchedule, (_context, schedule) => {
+    opened.push(() => schedule.stop());
+    return schedule;
+  });
+  container.onActivation(KeyMaintenance, (_context, maintenance) => {
+    opened.push(() => maintenance.stop());
+    return maintenance;
+  });
   container.bind<KmsHttpSettings>(KmsHttpSettings).toConstantValue({ maxBodyBytes: config.maxBodyBytes, reportInternalError: reportToStderr });
   container.bind(KmsHttpServer).toSelf();
 

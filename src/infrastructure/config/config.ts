@@ -18,6 +18,8 @@ export interface KeyTrailConfig {
   readonly commandAttempts: number;
   /** Largest request body the KMS endpoint reads; larger ones get a 413. */
   readonly maxBodyBytes: number;
+  /** How often due rotations and deletions run; 0: never on this node. */
+  readonly maintenanceIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -34,6 +36,7 @@ export const SETTINGS = {
   region: { env: 'KEYTRAIL_REGION', default: 'us-east-1' },
   commandAttempts: { env: 'KEYTRAIL_COMMAND_ATTEMPTS', default: '20' },
   maxBodyBytes: { env: 'KEYTRAIL_MAX_BODY_BYTES', default: '1048576' },
+  maintenanceIntervalMs: { env: 'KEYTRAIL_MAINTENANCE_INTERVAL_MS', default: '60000' },
 } as const;
 
 export type ConfigOverrides = Partial<Record<keyof typeof SETTINGS, string>>;
@@ -51,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     region: parseRegion(get('region') ?? SETTINGS.region.default),
     commandAttempts: parseInteger('commandAttempts', get('commandAttempts') ?? SETTINGS.commandAttempts.default, 1, 1000),
     maxBodyBytes: parseInteger('maxBodyBytes', get('maxBodyBytes') ?? SETTINGS.maxBodyBytes.default, 1024, 64 * 1024 * 1024),
+    maintenanceIntervalMs: parseInteger('maintenanceIntervalMs', get('maintenanceIntervalMs') ?? SETTINGS.maintenanceIntervalMs.default, 0, 24 * 3600 * 1000),
   };
 }
 
