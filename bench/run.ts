@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { benchCloudTrail } from './cloudtrail.js';
 import { benchEventStore } from './eventstore.js';
 import { writeSection } from './report.js';
 
 /** `npm run bench` runs every suite; `npm run bench -- <suite> ...` runs some. */
 const suites: Record<string, () => Promise<string>> = {
+  cloudtrail: () => benchCloudTrail({ calls: Number(process.env.BENCH_CALLS ?? 1_000_000) }),
   eventstore: () => benchEventStore({ totalEvents: Number(process.env.BENCH_EVENTS ?? 1_000_000), appendMs: 3000 }),
 };
 

@@ -5,6 +5,7 @@ import { ConfigError } from '../infrastructure/config/config.js';
 import { eventsCommand } from './events-command.js';
 import { identityCommand } from './identity-command.js';
 import { serveCommand } from './serve-command.js';
+import { trailCommand } from './trail-command.js';
 
 const program = new Command('keytrail')
   .description('KeyTrail: an AWS-KMS-compatible key management service with an event-sourced audit trail')
@@ -12,6 +13,7 @@ const program = new Command('keytrail')
 program.addCommand(eventsCommand());
 program.addCommand(identityCommand());
 program.addCommand(serveCommand());
+program.addCommand(trailCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -27,6 +27,7 @@ import { EventStore } from '../application/ports/event-store.js';
 import { SystemClock } from './clock/system-clock.js';
 import { KeyTrailConfig, readModelPath } from './config/config.js';
 import { AesGcmCiphertextCodec, HmacGrantTokens, loadRootKey } from './crypto/index.js';
+import { bindCloudTrail } from './cloudtrail/bind-cloudtrail.js';
 import { openEventStore } from './eventstore/open-event-store.js';
 import { KmsHttpServer } from './http/kms-http-server.js';
 import { KmsHttpSettings, reportToStderr } from './http/kms-http-settings.js';
@@ -84,6 +85,7 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   });
   container.bind<KmsHttpSettings>(KmsHttpSettings).toConstantValue({ maxBodyBytes: config.maxBodyBytes, reportInternalError: reportToStderr });
   container.bind(KmsHttpServer).toSelf();
+  bindCloudTrail(container, config.dataDir);
 
   container.bind<EventStore>(EventStore).toConstantValue(await openEventStore(config.store));
   return container;

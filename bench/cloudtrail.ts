@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import 'reflect-metadata';
+import { CloudTrailReplay } from '../src/application/cloudtrail/cloudtrail-replay.js';
+import { KeyLocator } from '../src/application/cloudtrail/key-location.js';
+import { TrailExporter } from '../src/application/cloudtrail/trail-exporter.js';
+import type { EventToAppend, JsonObject } from '../src/application/ports/event-store.js';
+import { FsTrailFolder } from '../src/infrastructure/cloudtrail/fs-trail-folder.js';
+import { RsaTrailSigner } from '../src/infrastructure/cloudtrail/rsa-trail-key.js';
+import { SqliteEventStore } from '../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
+import { fmt, machine, rate, table } from './report.js';
+
+const ACCOUNTS = ['111122223333', '444455556666'];
+const REGION = 'eu-west-3';
+const KEYS_PER_ACCOUNT = 50;
+const START = Date.parse('2031-05-01T00:00:00Z');
+/** One call every 0.8 s on average: 1,000,000 calls span about nine days. */
+const SPACING_MS = 800;
+
+function caller(account: string) {
+  return { type: 'IAMUser', principalId: `AIDA${account}ALICE`, arn: `arn:aws:iam::${account}:user/alice`, accountId: account, accessKeyId: `AKIA${account}0000`, userName: 'alice' };
+}
+
+function context(account: string, operation: string, timeMs: number): JsonObject {
+  return {
+    schemaVersion: 1,
+    requestId: randomUUID(),
+    eventId: randomUUID(),
+    time: new Date(timeMs).toISOString(),
+    caller: caller(account),
+    sourceIp: '192.0.2.10',
+    userAgent: 'aws-sdk-js/3.1164.0 ua/2.1 os/linux lang/js md/nodejs#20.20.2 api/kms#3.1164.0',
+    region: REGION,
+    operation,
+    eventType: 'AwsApiCall',
+  };
+}
+
+/** What the server appends for a cryptographic call: one KmsCallRecorded in the account's daily call stream. */
+function cryptoCall(account: string, keyId: string, operation: string, i: number, timeMs: number): EventToAppend {
+  const arn = `arn:aws:kms:${REGION}:${account}:key/${keyId}`;
+  const metadata = context(account, operation, timeMs);
+  return {
+    id: metadata['eventId'] as string,
+    type: 'KmsCallRecorded',
+    data: {
+      operation,
+      readOnly: true,
+      requestParameters: { keyId, encryptionContext: { tenant: `t-${i % 97}`, object: `s3://bucket/objects/${i}` }, ...(operation === 'GenerateDataKey' ? { keySpec: 'AES_256' } : {}) },
+      responseElements: null,
+      errorCode: i % 50 === 0 ? 'AccessDeniedException' : null,
+      errorMessage: i % 50 === 0 ? `User: arn:aws:iam::${account}:user/alice is not authorized to perform: kms:${operation}` : null,
+      resources: [{ accountId: account, type: 'AWS::KMS::Key', ARN: arn }],
+    },
+    metadata,
+  };
+}
+
+/** A CreateKey as the key aggregate records it: KeyCreated and PolicyPut in one append, one call. */
+function createKey(account: string, keyId: string, timeMs: number): EventToAppend[] {
+  const metadata = { ...context(account, 'CreateKey', timeMs), requestParameters: { description: `key ${keyId}` } };
+  const creationDate = new Date(timeMs).toISOString();
+  return [
+    {
+      type: 'KeyCreated',
+      data: {
+        keyId, arn: `arn:aws:kms:${REGION}:${account}:key/${keyId}`, accountId: account, region: REGION, description: `key ${keyId}`,
+        keyUsage: 'ENCRYPT_DECRYPT', keySpec: 'SYMMETRIC_DEFAULT', origin: 'AWS_KMS', keyManager: 'CUSTOMER', multiRegion: false, creationDate, backingKeyId: randomUUID(),
+      },
+      metadata,
+    },
+    { type: 'PolicyPut', data: { keyId, policyName: 'default', policy: '{"Version":"2012-10-17","Statement":[]}', bypassPolicyLockoutSafetyCheck: false, defaultPolicy: true }, metadata },
+  ];
+}
+
+/** Appends a realistic history of `calls` calls straight to the store (no HTTP): keys first, then crypto and key changes. */
+export async function fill(store: SqliteEventStore, calls: number): Promise<number> {
+  const keys = ACCOUNTS.flatMap((account) => Array.from({ length: KEYS_PER_ACCOUNT }, () => ({ account, keyId: randomUUID() })));
+  let made = 0;
+  for (const { account, keyId } of keys) {
+    await store.append(`kmskey-${keyId}`, createKey(account, keyId, START + made * SPACING_MS), 'no_stream');
+    made++;
+  }
+  const operations = ['Encrypt', 'Decrypt', 'GenerateDataKey', 'Decrypt', 'Decrypt'];
+  const batch = new Map<string, EventToAppend[]>();
+  const flush = async () => {
+    await Promise.all([...batch].map(([stream, events]) => store.append(stream, events, 'any')));
+    batch.clear();
+  };
+  for (let i = made; i < calls; i++) {
+    const { account, keyId } = keys[i % keys.length]!;
+    const timeMs = START + i * SPACING_MS;
+    if (i % 1000 === 999) {
+      // Now and then a change to a key: a domain event is the call's record.
+      await flush();
+      const metadata = { ...context(account, 'DisableKey', timeMs), requestParameters: { keyId } };
+      await store.append(`kmskey-${keyId}`, [{ type: i % 2000 === 1999 ? 'KeyEnabled' : 'KeyDisabled', data: { keyId }, metadata: { ...metadata, operation: i % 2000 === 1999 ? 'EnableKey' : 'DisableKey' } }], 'any');
+      continue;
+    }
+    const stream = `kmscall-${account}_${REGION}_${new Date(timeMs).toISOString().slice(0, 10).replaceAll('-', '')}`;
+    const list = batch.get(stream) ?? [];
+    list.push(cryptoCall(account, keyId, operations[i % operations.length]!, i, timeMs));
+    batch.set(stream, list);
+    if (list.length >= 2000) await flush();
+  }
+  await flush();
+  return calls;
+}
+
+interface ChildResult {
+  readonly count: number;
+  readonly ms: number;
+  readonly maxRssMb: number;
+  readonly baselineRssMb: number;
+}
+
+/** Runs one measurement in a fresh process, so its peak memory is its own. */
+function inChild(mode: 'readAll' | 'export', db: string, out: string): ChildResult {
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, db, out], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.status !== 0) throw new Error(`bench child ${mode} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+async function child(mode: string, db: string, out: string): Promise<void> {
+  const store = SqliteEventStore.open(db);
+  const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
+  const signer = new RsaTrailSigner(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+  const t = performance.now();
+  let count = 0;
+  if (mode === 'readAll') {
+    for await (const e of store.readAll()) if (e.revision >= 0n) count++;
+  } else {
+    const exporter = new TrailExporter(store, new CloudTrailReplay(store, new KeyLocator(store)), signer);
+    count = (await exporter.export(new FsTrailFolder(out), { bucket: 'bench-bucket', trailName: 'bench' })).records;
+  }
+  const ms = performance.now() - t;
+  await store.close();
+  const result: ChildResult = { count, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, baselineRssMb };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+export async function benchCloudTrail(options: { calls: number }): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'keytrail-bench-cloudtrail-'));
+  try {
+    const db = join(dir, 'history.db');
+    const store = SqliteEventStore.open(db);
+    const fillStart = performance.now();
+    await fill(store, options.calls);
+    await store.close();
+    console.log(`appended ${fmt(options.calls)} calls in ${Math.round(performance.now() - fillStart)} ms`);
+
+    const raw = inChild('readAll', db, '');
+    const rawRate = rate(raw.count, raw.ms);
+    console.log(`readAll: ${fmt(raw.count)} events, ${fmt(rawRate)} events/s, peak RSS ${Math.round(raw.maxRssMb)} MB`);
+    const exported = inChild('export', db, join(dir, 'export'));
+    const exportRate = rate(exported.count, exported.ms);
+    console.log(`export: ${fmt(exported.count)} records, ${fmt(exportRate)} records/s, peak RSS ${Math.round(exported.maxRssMb)} MB`);
+    if (exported.count !== options.calls) throw new Error(`exported ${exported.count} records for ${options.calls} calls`);
+
+    return [
+      '## CloudTrail export',
+      '',
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, with \`npm run bench -- cloudtrail\`.`,
+      `A history of ${fmt(options.calls)} KMS calls (${ACCOUNTS.length} accounts, one Region, ${KEYS_PER_ACCOUNT} keys each, about nine days of calls; mostly cryptographic calls with ` +
+        'their call records, 2% of them denied, plus key changes recorded by domain events) appended straight to a SQLite event store. ' +
+        'Each figure comes from a fresh process; peak memory is that process\'s maximum resident set size.',
+      '',
+      table(
+        ['what', 'items', 'items/s', 'peak RSS'],
+        [
+          ['raw `readAll` (every event, parsed)', `${fmt(raw.count)} events`, fmt(rawRate), `${Math.round(raw.maxRssMb)} MB`],
+          ['`trail export` (records, gzip log files, signed digests)', `${fmt(exported.count)} records`, fmt(exportRate), `${Math.round(exported.maxRssMb)} MB`],
+        ],
+      ),
+      '',
+      `Goals (issue 7): export at least half the raw read rate: ${(exportRate / rawRate).toFixed(2)}, ${exportRate * 2 >= rawRate ? 'met' : 'not met'}; ` +
+        `peak memory under 200 MB: ${Math.round(exported.maxRssMb)} MB, ${exported.maxRssMb < 200 ? 'met' : 'not met'}.`,
+    ].join('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3]!, process.argv[4]!, process.argv[5]!);

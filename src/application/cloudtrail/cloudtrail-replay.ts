@@ -1,0 +1,76 @@
+import { inject, injectable } from 'inversify';
+import { EventStore, type GlobalPosition, type RecordedEvent } from '../ports/event-store.js';
+import { AUDIT_FILTER, isCloudTrailEvent, keyToLocate } from './audit-events.js';
+import type { CloudTrailRecord } from './cloudtrail-record.js';
+import { KeyLocator } from './key-location.js';
+import { buildCloudTrailRecord } from './record-builder.js';
+
+export interface ReplayedRecord {
+  readonly record: CloudTrailRecord;
+  /** eventTime of the call in milliseconds since the epoch. */
+  readonly timeMs: number;
+  readonly position: GlobalPosition;
+}
+
+export interface ReplayRange {
+  /** Inclusive: calls at or after this time. */
+  readonly from?: Date;
+  /** Exclusive: calls before this time. */
+  readonly to?: Date;
+  /** Only records delivered to this account (the caller's; the key owner's for service events). */
+  readonly account?: string;
+}
+
+export interface LiveRecords extends AsyncIterable<ReplayedRecord> {
+  stop(): Promise<void>;
+}
+
+/**
+ * The event log read back as CloudTrail records: history in the log's global order, or
+ * live through the store's catch-up subscription. Only the streams that can hold a call
+ * are read (a server-side filter), and each call yields exactly one record.
+ */
+@injectable()
+export class CloudTrailReplay {
+  constructor(
+    @inject(EventStore) private readonly store: EventStore,
+    @inject(KeyLocator) private readonly keys: KeyLocator,
+  ) {}
+
+  async *history(range: ReplayRange = {}, onEvent?: (position: GlobalPosition) => void): AsyncIterable<ReplayedRecord> {
+    for await (const event of this.store.readAll({ filter: AUDIT_FILTER })) {
+      onEvent?.(event.position);
+      const replayed = await this.replay(event, range);
+      if (replayed !== null) yield replayed;
+    }
+  }
+
+  /** Records of calls made from now on (or after `after`), as they become durable. */
+  live(range: ReplayRange = {}, after?: GlobalPosition): LiveRecords {
+    const subscription = this.store.subscribeToAll({ fromPosition: after ?? 'end', filter: AUDIT_FILTER });
+    const replay = (event: RecordedEvent) => this.replay(event, range);
+    return {
+      stop: () => subscription.stop(),
+      async *[Symbol.asyncIterator]() {
+        for await (const message of subscription) {
+          if (message.kind !== 'event') continue;
+          const replayed = await replay(message.event);
+          if (replayed !== null) yield replayed;
+        }
+      },
+    };
+  }
+
+  /** The record an event stands for, or null when it is not a call or falls outside the range. */
+  async replay(event: RecordedEvent, range: ReplayRange = {}): Promise<ReplayedRecord | null> {
+    if (!isCloudTrailEvent(event)) return null;
+    const time = event.metadata['time'];
+    const timeMs = typeof time === 'string' ? Date.parse(time) : NaN;
+    if (range.from !== undefined && !(timeMs >= range.from.getTime())) return null;
+    if (range.to !== undefined && !(timeMs < range.to.getTime())) return null;
+    const keyId = keyToLocate(event);
+    const record = buildCloudTrailRecord(event, keyId === null ? null : await this.keys.locate(keyId));
+    if (range.account !== undefined && record.recipientAccountId !== range.account) return null;
+    return { record, timeMs, position: event.position };
+  }
+}

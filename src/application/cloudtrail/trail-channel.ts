@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { cloudTrailTime } from './aws-time.js';
+import type { CloudTrailRecord } from './cloudtrail-record.js';
+import { digestDocument, digestStringToSign, type DigestLogFile, type PreviousDigest } from './digest-file.js';
+import { digestKey, HOUR_MS, hourOf, logFileKey, WINDOW_MS, windowOf } from './trail-layout.js';
+import type { TrailObjectWriter, TrailSigner, TrailStorage } from './trail-ports.js';
+
+export interface ChannelSettings {
+  readonly bucket: string;
+  readonly trailName: string;
+  readonly storage: TrailStorage;
+  readonly signer: TrailSigner;
+  /** Objects still being written: the export waits for them, not each file in turn. */
+  readonly writes: InFlightWrites;
+}
+
+/**
+ * Object writes not yet settled. Compressing and closing a file takes I/O and zlib's
+ * threads, not this one: the export carries on and waits only when too many are open.
+ */
+export class InFlightWrites {
+  private readonly pending = new Set<Promise<void>>();
+  private failure: unknown = null;
+
+  constructor(private readonly limit: number) {}
+
+  async add(written: Promise<void>): Promise<void> {
+    const tracked = written.then(
+      () => void this.pending.delete(tracked),
+      (e: unknown) => {
+        this.pending.delete(tracked);
+        this.failure ??= e;
+      },
+    );
+    this.pending.add(tracked);
+    if (this.failure !== null) throw this.failure;
+    while (this.pending.size > this.limit) await Promise.race(this.pending);
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure !== null) throw this.failure;
+  }
+}
+
+interface OpenLogFile {
+  readonly windowStart: number;
+  readonly key: string;
+  readonly writer: TrailObjectWriter;
+  count: number;
+  oldestMs: number;
+  newestMs: number;
+}
+
+/**
+ * The delivery of one account and Region: one log file per 5-minute window, one signed
+ * digest per hour chained to the one before. Delivery only moves forward, as CloudTrail's
+ * does: a call that turns up after its window was delivered goes into the next log file
+ * still open, and its eventTime says when it happened. Memory is one open log file and
+ * the current hour's list of files, whatever the history's size.
+ */
+export class TrailChannel {
+  private open: OpenLogFile | null = null;
+  /** No log file may start before this: its window, or its hour's digest, is delivered. */
+  private floor = Number.NEGATIVE_INFINITY;
+  private nextDigestStart: number | null;
+  private hourFiles: DigestLogFile[] = [];
+  private previous: PreviousDigest | null = null;
+  private lastWindow: number | null = null;
+  logFiles = 0;
+  digests = 0;
+
+  constructor(
+    readonly account: string,
+    readonly region: string,
+    private readonly settings: ChannelSettings,
+    chainStart: number | null,
+  ) {
+    this.nextDigestStart = chainStart;
+  }
+
+  async add(record: CloudTrailRecord, timeMs: number): Promise<void> {
+    const window = Math.max(windowOf(timeMs), this.floor);
+    if (this.open !== null && this.open.windowStart !== window) await this.closeLogFile();
+    if (this.open === null) {
+      this.nextDigestStart ??= hourOf(window);
+      await this.digestUntil(hourOf(window));
+      const key = logFileKey(this.account, this.region, window);
+      const writer = this.settings.storage.createObject(key);
+      this.open = { windowStart: window, key, writer, count: 0, oldestMs: timeMs, newestMs: timeMs };
+      this.lastWindow = window;
+      await writer.write('{"Records":[');
+    }
+    const file = this.open;
+    const pending = file.writer.write(file.count === 0 ? JSON.stringify(record) : `,${JSON.stringify(record)}`);
+    file.count++;
+    if (timeMs < file.oldestMs) file.oldestMs = timeMs;
+    if (timeMs > file.newestMs) file.newestMs = timeMs;
+    if (pending !== undefined) await pending;
+  }
+
+  /**
+   * The log's clock has moved to `watermark`: windows that ended a full window earlier are
+   * delivered, and so are the digests of hours that are over.
+   */
+  async advance(watermark: number): Promise<void> {
+    const settled = watermark - WINDOW_MS;
+    if (this.open !== null && this.open.windowStart + WINDOW_MS <= settled) await this.closeLogFile();
+    if (this.open === null && this.nextDigestStart !== null) await this.digestUntil(hourOf(settled));
+  }
+
+  /** Delivers everything, and digests every hour up to `end` (exclusive) so all chains end together. */
+  async finish(end: number): Promise<void> {
+    if (this.open !== null) await this.closeLogFile();
+    if (this.nextDigestStart === null) return;
+    const lastHourEnd = this.lastWindow === null ? end : hourOf(this.lastWindow) + HOUR_MS;
+    await this.digestUntil(Math.max(end, lastHourEnd));
+  }
+
+  private async closeLogFile(): Promise<void> {
+    const file = this.open!;
+    this.open = null;
+    await file.writer.write(']}');
+    const { sha256, written } = file.writer.close();
+    await this.settings.writes.add(written);
+    this.logFiles++;
+    this.hourFiles.push({
+      s3Bucket: this.settings.bucket,
+      s3Object: file.key,
+      hashValue: sha256,
+      hashAlgorithm: 'SHA-256',
+      newestEventTime: cloudTrailTime(file.newestMs),
+      oldestEventTime: cloudTrailTime(file.oldestMs),
+    });
+    this.floor = Math.max(this.floor, file.windowStart + WINDOW_MS);
+  }
+
+  /** Writes the digest of every whole hour before `end`; their log files are all closed. */
+  private async digestUntil(end: number): Promise<void> {
+    while (this.nextDigestStart !== null && this.nextDigestStart + HOUR_MS <= end) {
+      const start = this.nextDigestStart;
+      await this.writeDigest(start, start + HOUR_MS);
+      this.nextDigestStart = start + HOUR_MS;
+      this.floor = Math.max(this.floor, start + HOUR_MS);
+    }
+  }
+
+  private async writeDigest(startMs: number, endMs: number): Promise<void> {
+    const { bucket, trailName, storage, signer } = this.settings;
+    const key = digestKey(this.account, this.region, trailName, endMs);
+    const logFiles = this.hourFiles;
+    this.hourFiles = [];
+    const content = JSON.stringify(
+      digestDocument({ account: this.account, bucket, key, startMs, endMs, fingerprint: signer.fingerprint, algorithm: signer.algorithm, logFiles, previous: this.previous }),
+    );
+    const hashValue = createHash('sha256').update(content).digest('hex');
+    const signature = signer.sign(digestStringToSign(cloudTrailTime(endMs), bucket, key, hashValue, this.previous?.signature ?? null));
+    const writer = storage.createObject(key);
+    await writer.write(content);
+    await this.settings.writes.add(writer.close().written);
+    await storage.writeSignature(key, { signature, 'signature-algorithm': signer.algorithm });
+    this.previous = { bucket, key, hashValue, signature };
+    this.digests++;
+  }
+}
