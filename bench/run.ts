@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { benchCloudTrail } from './cloudtrail.js';
 import { benchEventStore } from './eventstore.js';
 import { writeSection } from './report.js';
+import { benchTimeTravel } from './time-travel.js';
 
 /** `npm run bench` runs every suite; `npm run bench -- <suite> ...` runs some. */
 const suites: Record<string, () => Promise<string>> = {
   cloudtrail: () => benchCloudTrail({ calls: Number(process.env.BENCH_CALLS ?? 1_000_000) }),
   eventstore: () => benchEventStore({ totalEvents: Number(process.env.BENCH_EVENTS ?? 1_000_000), appendMs: 3000 }),
+  timetravel: () => benchTimeTravel({ sizes: (process.env.BENCH_TIMETRAVEL_SIZES ?? '10000,1000000').split(',').map(Number) }),
 };
 
 const chosen = process.argv.slice(2);

@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { ConfigError } from '../infrastructure/config/config.js';
 import { eventsCommand } from './events-command.js';
 import { identityCommand } from './identity-command.js';
+import { projectionsCommand } from './projections-command.js';
+import { queryCommand } from './query-command.js';
 import { serveCommand } from './serve-command.js';
 import { trailCommand } from './trail-command.js';
 
@@ -13,6 +15,8 @@ const program = new Command('keytrail')
 program.addCommand(eventsCommand());
 program.addCommand(identityCommand());
 program.addCommand(serveCommand());
+program.addCommand(queryCommand());
+program.addCommand(projectionsCommand());
 program.addCommand(trailCommand());
 
 try {

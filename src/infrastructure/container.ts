@@ -8,6 +8,8 @@ import { SqliteKeySchedule } from '../../projections/key-schedule/sqlite-key-sch
 import { bindKmsReadSide } from '../../projections/kms-read-side/bind-kms-read-side.js';
 import { ReadModelDatabase } from '../../projections/kms-read-side/read-model-database.js';
 import { SqliteKmsReadSide } from '../../projections/kms-read-side/sqlite-kms-read-side.js';
+import { bindTemporalReadSide } from '../../projections/temporal/bind-temporal-read-side.js';
+import { SqliteTemporalReadSide } from '../../projections/temporal/temporal-read-side.js';
 import { AliasRegistryService } from '../application/alias/alias-registry-service.js';
 import { CommandHandler, CommandHandlerSettings } from '../application/command-handler.js';
 import { AccessKeySecrets } from '../application/identity/access-key-secrets.js';
@@ -31,6 +33,7 @@ import { bindCloudTrail } from './cloudtrail/bind-cloudtrail.js';
 import { openEventStore } from './eventstore/open-event-store.js';
 import { KmsHttpServer } from './http/kms-http-server.js';
 import { KmsHttpSettings, reportToStderr } from './http/kms-http-settings.js';
+import { QueryApiHandler } from './http/query-api/query-api-handler.js';
 
 type Closer = () => Promise<void> | void;
 const OPENED = Symbol.for('keytrail.OpenedResources');
@@ -86,6 +89,12 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   container.bind<KmsHttpSettings>(KmsHttpSettings).toConstantValue({ maxBodyBytes: config.maxBodyBytes, reportInternalError: reportToStderr });
   container.bind(KmsHttpServer).toSelf();
   bindCloudTrail(container, config.dataDir);
+  bindTemporalReadSide(container);
+  container.onActivation(SqliteTemporalReadSide, (_context, readSide) => {
+    opened.push(() => readSide.stop());
+    return readSide;
+  });
+  container.bind(QueryApiHandler).toSelf();
 
   container.bind<EventStore>(EventStore).toConstantValue(await openEventStore(config.store));
   return container;

@@ -81,17 +81,7 @@ export class AccessControl {
   }
 
   keyFacts(key: KmsKey, policy?: PolicyDocument): KeyFacts {
-    return {
-      arn: key.arn,
-      keyId: key.keyId,
-      accountId: key.accountId,
-      policy: policy ?? this.keyPolicyDocument(key.policy),
-      origin: key.origin,
-      keySpec: key.keySpec,
-      keyUsage: key.keyUsage,
-      multiRegion: false,
-      tags: key.tags,
-    };
+    return keyFactsOf(key, policy ?? this.keyPolicyDocument(key.policy));
   }
 
   /** The grants a request's tokens name; InvalidGrantTokenException for a token KeyTrail did not make. */
@@ -128,4 +118,22 @@ export class AccessControl {
 function mentionsResourceAliases(keyPolicy: string, identityPolicies: readonly IdentityPolicy[]): boolean {
   const needle = /resourcealiases/i;
   return needle.test(keyPolicy) || identityPolicies.some((p) => needle.test(JSON.stringify(p.document)));
+}
+
+/** The key as the evaluator reads it: shared by live calls and the read side's "as of T" questions. */
+export function keyFactsOf(
+  key: Pick<KmsKey, 'arn' | 'keyId' | 'accountId' | 'origin' | 'keySpec' | 'keyUsage'> & { readonly tags: KeyFacts['tags'] },
+  policy: PolicyDocument,
+): KeyFacts {
+  return {
+    arn: key.arn,
+    keyId: key.keyId,
+    accountId: key.accountId,
+    policy,
+    origin: key.origin,
+    keySpec: key.keySpec,
+    keyUsage: key.keyUsage,
+    multiRegion: false,
+    tags: key.tags,
+  };
 }

@@ -6,12 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { AccessKeyDirectory } from '../../application/ports/access-key-directory.js';
 import { Clock } from '../../application/ports/clock.js';
 import { KmsOperations } from '../../application/ports/kms-operations.js';
 import { KmsHttpSettings } from './kms-http-settings.js';
 import { KmsRequestHandler, type WireRequest } from './kms-request-handler.js';
+import { QUERY_API_PREFIX, QueryApiHandler } from './query-api/query-api-handler.js';
 import { errorResponse, type WireResponse } from './wire-response.js';
 
 class BodyTooLarge extends Error {
@@ -34,6 +35,8 @@ export class KmsHttpServer {
     @inject(AccessKeyDirectory) directory: AccessKeyDirectory,
     @inject(Clock) private readonly clock: Clock,
     @inject(KmsHttpSettings) private readonly settings: KmsHttpSettings,
+    /** The time-travel queries under /_keytrail/, when the composition root binds them. */
+    @inject(QueryApiHandler) @optional() private readonly queryApi?: QueryApiHandler,
   ) {
     this.handler = new KmsRequestHandler(operations, directory, clock, settings);
   }
@@ -84,7 +87,9 @@ export class KmsHttpServer {
         body,
         sourceIp: sourceIpOf(req),
       };
-      this.write(res, await this.handler.handle(request));
+      const queryApi = this.queryApi;
+      const routed = queryApi !== undefined && path.startsWith(QUERY_API_PREFIX) ? queryApi.handle(request) : this.handler.handle(request);
+      this.write(res, await routed);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         const limit = this.settings.maxBodyBytes;

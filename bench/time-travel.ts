@@ -1,0 +1,232 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { ProjectionRunner } from '../projections/runner/projection-runner.js';
+import { SqliteTemporalReadSide, TEMPORAL_PROJECTIONS } from '../projections/temporal/temporal-read-side.js';
+import { TimeTravelQueries } from '../src/application/audit/time-travel-queries.js';
+import { eventMetadata } from '../src/application/command-handler.js';
+import type { EventToAppend } from '../src/application/ports/event-store.js';
+import type { CallContext } from '../src/domain/call-context.js';
+import { SqliteEventStore } from '../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
+import { fmt, machine, rate, table } from './report.js';
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+const START = Date.parse('2030-01-01T00:00:00.000Z');
+const USERS = 20;
+/** Call records per key: reads and cryptography outnumber changes in a real log. */
+const CALLS_PER_KEY = 80;
+
+const userArn = (i: number) => `arn:aws:iam::${ACCOUNT}:user/user${i}`;
+const hex64 = () => (randomUUID() + randomUUID()).replaceAll('-', '').slice(0, 64);
+
+let clock = 0;
+/** Each event one second after the previous one, in the order they are made. */
+function context(caller: number, operation: string): CallContext {
+  return {
+    requestId: randomUUID(),
+    eventId: randomUUID(),
+    time: new Date(START + clock++ * 1000).toISOString(),
+    caller: { type: 'IAMUser', principalId: `AIDA${String(caller).padStart(17, '0')}`, arn: userArn(caller), accountId: ACCOUNT, userName: `user${caller}` },
+    sourceIp: '192.0.2.10',
+    userAgent: 'bench',
+    region: REGION,
+    operation,
+    eventType: 'AwsApiCall',
+  };
+}
+
+function event(type: string, data: EventToAppend['data'], caller: number, operation: string): EventToAppend {
+  return { type, data, metadata: eventMetadata(context(caller, operation), 1) };
+}
+
+const policy = (extra: object[]) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }, ...extra],
+  });
+
+/** One key's life: created, policy replaced twice, grants created and retired, disabled and enabled, tagged. */
+function keyLife(k: number): { keyId: string; arn: string; events: EventToAppend[] } {
+  const keyId = randomUUID();
+  const arn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${keyId}`;
+  const owner = k % USERS;
+  const events: EventToAppend[] = [
+    event('KeyCreated', { keyId, arn, accountId: ACCOUNT, region: REGION, description: `key ${k}`, keyUsage: 'ENCRYPT_DECRYPT', keySpec: 'SYMMETRIC_DEFAULT', origin: 'AWS_KMS', keyManager: 'CUSTOMER', multiRegion: false, creationDate: new Date(START + clock * 1000).toISOString(), backingKeyId: hex64() }, owner, 'CreateKey'),
+    event('PolicyPut', { keyId, policyName: 'default', policy: policy([]), bypassPolicyLockoutSafetyCheck: false, defaultPolicy: true }, owner, 'CreateKey'),
+  ];
+  for (let v = 0; v < 2; v++) {
+    const reader = (k + v + 1) % USERS;
+    const stmt = { Sid: `Readers${v}`, Effect: 'Allow', Principal: { AWS: userArn(reader) }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*', Condition: { StringEquals: { 'kms:EncryptionContext:Department': `dept${v}` } } };
+    events.push(event('PolicyPut', { keyId, policyName: 'default', policy: policy([stmt]), bypassPolicyLockoutSafetyCheck: false, defaultPolicy: false }, owner, 'PutKeyPolicy'));
+  }
+  const grants: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    const grantId = hex64();
+    grants.push(grantId);
+    events.push(
+      event('GrantCreated', { keyId, grantId, name: null, granteePrincipal: userArn((k + g + 3) % USERS), retiringPrincipal: null, issuingPrincipal: userArn(owner), issuingAccount: `arn:aws:iam::${ACCOUNT}:root`, operations: ['Decrypt', 'Encrypt'], constraints: { encryptionContextEquals: null, encryptionContextSubset: { Project: `p${g}` } }, creationDate: new Date(START + clock * 1000).toISOString() }, owner, 'CreateGrant'),
+    );
+  }
+  events.push(event('KeyDisabled', { keyId }, owner, 'DisableKey'), event('KeyEnabled', { keyId }, owner, 'EnableKey'));
+  for (const grantId of grants.slice(0, 2)) events.push(event('GrantRetired', { keyId, grantId }, owner, 'RetireGrant'));
+  events.push(event('KeyTagged', { keyId, tags: [{ tagKey: 'team', tagValue: `t${k % 7}` }] }, owner, 'TagResource'));
+  return { keyId, arn, events };
+}
+
+function callRecords(arn: string, n: number): EventToAppend[] {
+  return Array.from({ length: n }, (_, i) => {
+    const operation = i % 3 === 0 ? 'Decrypt' : 'Encrypt';
+    return {
+      id: randomUUID(),
+      type: 'KmsCallRecorded',
+      data: {
+        operation, readOnly: true, requestParameters: { keyId: arn, encryptionContext: { Department: `dept${i % 2}` } }, responseElements: null,
+        errorCode: i % 17 === 0 ? 'AccessDeniedException' : null, errorMessage: i % 17 === 0 ? 'denied' : null, resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: arn }],
+      },
+      metadata: eventMetadata(context(i % USERS, operation), 1),
+    };
+  });
+}
+
+/** The identities, then keys with their lives, aliases and call records, until `total` events. */
+async function fill(store: SqliteEventStore, total: number): Promise<{ keys: { keyId: string; created: number }[]; written: number }> {
+  clock = 0;
+  const identity: EventToAppend[] = [event('AccountCreated', { accountId: ACCOUNT, rootArn: `arn:aws:iam::${ACCOUNT}:root` }, 0, 'Install')];
+  for (let u = 0; u < USERS; u++) {
+    identity.push(event('PrincipalCreated', { accountId: ACCOUNT, principalType: 'User', name: `user${u}`, path: '/', arn: userArn(u), principalId: `AIDA${String(u).padStart(17, '0')}` }, 0, 'CreateUser'));
+    identity.push(event('IdentityPolicyPut', { principalType: 'User', principalName: `user${u}`, principalArn: userArn(u), policyName: 'UseKeys', policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: u % 2 === 0 ? 'kms:*' : ['kms:Encrypt', 'kms:DescribeKey'], Resource: '*' }] }) }, 0, 'PutUserPolicy'));
+  }
+  await store.append(`iamaccount-${ACCOUNT}`, identity);
+  let written = identity.length;
+  const keys: { keyId: string; created: number }[] = [];
+  for (let k = 0; written < total; k++) {
+    const created = clock;
+    const life = keyLife(k);
+    keys.push({ keyId: life.keyId, created });
+    const alias = [event('AliasCreated', { accountId: ACCOUNT, region: REGION, aliasName: `alias/key${k}`, aliasArn: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/key${k}`, targetKeyId: life.keyId, targetKeyUsage: 'ENCRYPT_DECRYPT', targetKeySpec: 'SYMMETRIC_DEFAULT' }, k % USERS, 'CreateAlias')];
+    const calls = callRecords(life.arn, Math.min(CALLS_PER_KEY, Math.max(0, total - written - life.events.length - 1)));
+    await store.append(`kmskey-${life.keyId}`, life.events);
+    await store.append(`kmsalias-${ACCOUNT}_${REGION}`, alias);
+    if (calls.length > 0) await store.append(`kmscall-${ACCOUNT}_${REGION}_${k}`, calls);
+    written += life.events.length + 1 + calls.length;
+  }
+  return { keys, written };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Measured {
+  events: number;
+  readAll: number;
+  rebuild: { name: string; rate: number }[];
+  allTogether: number;
+  p50: number;
+  p99: number;
+  keyAsOfP99: number;
+}
+
+async function measure(dir: string, total: number): Promise<Measured> {
+  const store = SqliteEventStore.open(join(dir, `events-${total}.db`));
+  const db = new Database(join(dir, `readmodels-${total}.db`));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  try {
+    const { keys, written } = await fill(store, total);
+    console.log(`${fmt(written)} events, ${fmt(keys.length)} keys`);
+
+    let t = performance.now();
+    let read = 0;
+    for await (const e of store.readAll()) if (e.revision >= 0n) read++;
+    const readAll = rate(read, performance.now() - t);
+    console.log(`readAll: ${fmt(readAll)} events/s`);
+
+    const rebuild: { name: string; rate: number }[] = [];
+    for (const projection of TEMPORAL_PROJECTIONS) {
+      const runner = new ProjectionRunner(store, db, projection);
+      t = performance.now();
+      await runner.rebuild();
+      rebuild.push({ name: projection.name, rate: rate(runner.status().eventsApplied, performance.now() - t) });
+      await runner.stop();
+      console.log(`rebuild ${projection.name}: ${fmt(rebuild.at(-1)!.rate)} events/s`);
+    }
+
+    const readSide = new SqliteTemporalReadSide(store, db);
+    t = performance.now();
+    await Promise.all(readSide.projectionRunners.map((r) => r.rebuild()));
+    const allTogether = rate(read, performance.now() - t);
+    console.log(`rebuild of all four at once: ${fmt(allTogether)} log events/s`);
+
+    const end = clock;
+    const queries = new TimeTravelQueries(readSide, store, { now: () => new Date(START + end * 1000) });
+    const sample = (i: number) => {
+      const key = keys[(i * 7919) % keys.length]!;
+      const at = key.created + ((i * 104729) % Math.max(1, end - key.created));
+      return { keyId: key.keyId, time: new Date(START + at * 1000).toISOString() };
+    };
+    for (let i = 0; i < 200; i++) await queries.whoCouldUse(sample(i).keyId, { operation: 'Decrypt', asOf: { time: sample(i).time } });
+    const latencies: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const s = sample(i + 1000);
+      const started = performance.now();
+      await queries.whoCouldUse(s.keyId, { operation: 'Decrypt', asOf: { time: s.time } });
+      latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    const keyAsOf: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const s = sample(i + 5000);
+      const started = performance.now();
+      await queries.keyAsOf(s.keyId, { asOf: { time: s.time } });
+      keyAsOf.push(performance.now() - started);
+    }
+    keyAsOf.sort((a, b) => a - b);
+    await readSide.stop();
+    console.log(`who-can-use p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`);
+    return { events: read, readAll, rebuild, allTogether, p50: percentile(latencies, 50), p99: percentile(latencies, 99), keyAsOfP99: percentile(keyAsOf, 99) };
+  } finally {
+    await store.close();
+    db.close();
+  }
+}
+
+export async function benchTimeTravel(options: { sizes: number[] }): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'keytrail-timetravel-'));
+  try {
+    const results: Measured[] = [];
+    for (const size of options.sizes) results.push(await measure(dir, size));
+    const names = TEMPORAL_PROJECTIONS.map((p) => p.name);
+    const ms = (x: number) => x.toFixed(2);
+    const first = results[0]!;
+    const last = results[results.length - 1]!;
+    return [
+      '## Time travel: temporal read models and "who could use K for O at T"',
+      '',
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, with \`npm run bench -- timetravel\`.`,
+      `Histories of one account with ${USERS} users; per key: created, policy replaced twice, 4 grants (2 retired), disabled and enabled, tagged, an alias, and ${CALLS_PER_KEY} call records (Encrypt/Decrypt).`,
+      'A query is `TimeTravelQueries.whoCouldUse(K, Decrypt, asOf T)` for a random key and a random instant of its life, including the read-your-writes barrier, on the SQLite engine (read models in WAL, synchronous=NORMAL).',
+      '',
+      table(
+        ['events', 'who-can-use p50 (ms)', 'who-can-use p99 (ms)', 'key-as-of p99 (ms)'],
+        results.map((r) => [fmt(r.events), ms(r.p50), ms(r.p99), ms(r.keyAsOfP99)]),
+      ),
+      '',
+      `p99 at ${fmt(last.events)} events / p99 at ${fmt(first.events)} events: ${(last.p99 / first.p99).toFixed(2)}.`,
+      '',
+      table(
+        ['events', 'readAll events/s', ...names.map((n) => `rebuild ${n} events/s`), 'all four at once (log events/s)'],
+        results.map((r) => [fmt(r.events), fmt(r.readAll), ...r.rebuild.map((x) => `${fmt(x.rate)} (${(x.rate / r.readAll).toFixed(2)})`), fmt(r.allTogether)]),
+      ),
+      '',
+      'In brackets: rebuild rate / readAll rate. Goals (issue 6): p99 under 10 ms and within 2x from 10k to 1M events; each rebuild at least half the raw read rate.',
+    ].join('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

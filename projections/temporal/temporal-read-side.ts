@@ -1,0 +1,129 @@
+import { inject, injectable } from 'inversify';
+import type {
+  AccessKeyVersion,
+  AliasVersion,
+  AsOf,
+  BackingKeyVersionEntry,
+  GrantVersion,
+  IdentityPolicyVersion,
+  KeyHistory,
+  KeyPolicyVersion,
+  KeyVersion,
+  PrincipalHistory,
+  PrincipalVersion,
+  Range,
+  TemporalReadModels,
+  UsageRecord,
+} from '../../src/application/audit/temporal-read-models.js';
+import { EventStore } from '../../src/application/ports/event-store.js';
+import { ReadModelDatabase } from '../kms-read-side/read-model-database.js';
+import type { Projection } from '../runner/projection.js';
+import { ProjectionRunner } from '../runner/projection-runner.js';
+import { aliasHistoryProjection } from './alias-history-projection.js';
+import { identityHistoryProjection } from './identity-history-projection.js';
+import { keyHistoryProjection } from './key-history-projection.js';
+import { keyUsageProjection } from './key-usage-projection.js';
+import { TemporalQueries } from './temporal-queries.js';
+
+export const TEMPORAL_PROJECTIONS: readonly Projection[] = [keyHistoryProjection, aliasHistoryProjection, identityHistoryProjection, keyUsageProjection];
+
+/**
+ * The temporal read models of this node, each fed by its own projection runner, in the
+ * same database as the KMS read models. `catchUp` is the read-your-writes barrier.
+ */
+@injectable()
+export class SqliteTemporalReadSide implements TemporalReadModels {
+  private readonly runners: readonly ProjectionRunner[];
+  private readonly queries: TemporalQueries;
+  private started = false;
+
+  constructor(
+    @inject(EventStore) private readonly store: EventStore,
+    @inject(ReadModelDatabase) db: ReadModelDatabase,
+  ) {
+    this.runners = TEMPORAL_PROJECTIONS.map((p) => new ProjectionRunner(store, db, p));
+    this.queries = new TemporalQueries(db);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const runner of this.runners) runner.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all(this.runners.map((r) => r.stop()));
+  }
+
+  get projectionRunners(): readonly ProjectionRunner[] {
+    return this.runners;
+  }
+
+  async catchUp(): Promise<void> {
+    this.start();
+    let head = null;
+    for await (const event of this.store.readAll({ direction: 'backwards', maxCount: 1 })) head = event.position;
+    if (head === null) return;
+    const position = head;
+    await Promise.all(this.runners.map((r) => r.waitFor(position)));
+  }
+
+  key(keyId: string, asOf?: AsOf): KeyVersion | null {
+    return this.queries.key(keyId, asOf);
+  }
+  keysOfAccount(accountId: string, asOf?: AsOf): KeyVersion[] {
+    return this.queries.keysOfAccount(accountId, asOf);
+  }
+  keyPolicy(keyId: string, asOf?: AsOf): KeyPolicyVersion | null {
+    return this.queries.keyPolicy(keyId, asOf);
+  }
+  keysNaming(principals: readonly string[], asOf?: AsOf): string[] {
+    return this.queries.keysNaming(principals, asOf);
+  }
+  grantsOfKey(keyId: string, asOf?: AsOf): GrantVersion[] {
+    return this.queries.grantsOfKey(keyId, asOf);
+  }
+  grantsForGrantees(grantees: readonly string[], asOf?: AsOf): GrantVersion[] {
+    return this.queries.grantsForGrantees(grantees, asOf);
+  }
+  backingKeys(keyId: string, asOf?: AsOf): BackingKeyVersionEntry[] {
+    return this.queries.backingKeys(keyId, asOf);
+  }
+  aliasesOfKey(keyId: string, asOf?: AsOf): AliasVersion[] {
+    return this.queries.aliasesOfKey(keyId, asOf);
+  }
+  principal(arn: string, asOf?: AsOf): PrincipalVersion | null {
+    return this.queries.principal(arn, asOf);
+  }
+  principalById(principalId: string, asOf?: AsOf): PrincipalVersion | null {
+    return this.queries.principalById(principalId, asOf);
+  }
+  principalsOfAccount(accountId: string, asOf?: AsOf): PrincipalVersion[] {
+    return this.queries.principalsOfAccount(accountId, asOf);
+  }
+  identityPolicies(principalArn: string, asOf?: AsOf): IdentityPolicyVersion[] {
+    return this.queries.identityPolicies(principalArn, asOf);
+  }
+  accessKeysOf(principalArn: string, asOf?: AsOf): AccessKeyVersion[] {
+    return this.queries.accessKeysOf(principalArn, asOf);
+  }
+  keyHistory(keyId: string): KeyHistory {
+    return this.queries.keyHistory(keyId);
+  }
+  principalHistory(principalArn: string): PrincipalHistory {
+    return this.queries.principalHistory(principalArn);
+  }
+  keysChangedIn(range: Range): string[] {
+    return this.queries.keysChangedIn(range);
+  }
+  accountsChangedIn(range: Range): string[] {
+    return this.queries.accountsChangedIn(range);
+  }
+  identityChangesIn(accountId: string, range: Range): PrincipalHistory {
+    return this.queries.identityChangesIn(accountId, range);
+  }
+  usage(keyId: string, range: Partial<Range>, limit: number): UsageRecord[] {
+    return this.queries.usage(keyId, range, limit);
+  }
+}

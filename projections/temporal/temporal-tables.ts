@@ -1,0 +1,84 @@
+import type { VersionTableSpec } from './version-table.js';
+
+/**
+ * The temporal read models: one version table per kind of thing. Shared by the projections
+ * that write them and the queries that read them.
+ */
+
+/** Key state and metadata; one version per event of the key stream that changes them. */
+export const KEY_VERSIONS: VersionTableSpec = {
+  table: 'tt_keys',
+  entity: ['key_id'],
+  columns: [
+    'account_id', 'region', 'arn', 'status', 'key_state', 'description', 'key_usage', 'key_spec', 'origin', 'creation_date',
+    'deletion_date', 'pending_window_days', 'rotation_enabled', 'rotation_period_days', 'next_rotation_date', 'on_demand_rotations', 'tags',
+  ],
+  lookups: [['account_id']],
+};
+
+/** The key policy ("default", the only one a KMS key has). */
+export const KEY_POLICY_VERSIONS: VersionTableSpec = {
+  table: 'tt_key_policies',
+  entity: ['key_id'],
+  columns: ['policy', 'default_policy'],
+};
+
+/**
+ * Principals each key policy version names (values as written: an ARN, an account, "*", a
+ * service), so "which keys could P use" finds the keys of other accounts that name P.
+ */
+export const POLICY_PRINCIPAL_VERSIONS: VersionTableSpec = {
+  table: 'tt_policy_principals',
+  entity: ['key_id', 'principal'],
+  columns: [],
+  lookups: [['principal']],
+};
+
+/** Grants: opened by GrantCreated, closed by GrantRetired, GrantRevoked or KeyDeleted. */
+export const GRANT_VERSIONS: VersionTableSpec = {
+  table: 'tt_grants',
+  entity: ['grant_id'],
+  columns: ['key_id', 'name', 'grantee_principal', 'retiring_principal', 'issuing_principal', 'issuing_account', 'operations', 'constraints', 'creation_date'],
+  lookups: [['key_id'], ['grantee_principal'], ['retiring_principal']],
+};
+
+/** Backing-key versions by id and number only: the wrapped material never leaves its stream. */
+export const BACKING_KEY_VERSIONS: VersionTableSpec = {
+  table: 'tt_backing_keys',
+  entity: ['key_id', 'version'],
+  columns: ['backing_key_id', 'rotation_type'],
+  lookups: [['key_id']],
+};
+
+export const ALIAS_VERSIONS: VersionTableSpec = {
+  table: 'tt_aliases',
+  entity: ['account_id', 'region', 'alias_name'],
+  columns: ['alias_arn', 'target_key_id'],
+  lookups: [['target_key_id']],
+};
+
+/** Users, roles, and each account's root (from AccountCreated). */
+export const PRINCIPAL_VERSIONS: VersionTableSpec = {
+  table: 'tt_principals',
+  entity: ['account_id', 'arn'],
+  columns: ['principal_type', 'name', 'path', 'principal_id'],
+  lookups: [['principal_id'], ['account_id']],
+};
+
+export const IDENTITY_POLICY_VERSIONS: VersionTableSpec = {
+  table: 'tt_identity_policies',
+  entity: ['account_id', 'principal_arn', 'policy_name'],
+  columns: ['principal_type', 'principal_name', 'document'],
+  lookups: [['account_id']],
+};
+
+/** Access keys by id, owner and status; never their secret, not even wrapped. */
+export const ACCESS_KEY_VERSIONS: VersionTableSpec = {
+  table: 'tt_access_keys',
+  entity: ['access_key_id'],
+  columns: ['account_id', 'user_name', 'principal_arn', 'status'],
+  lookups: [['account_id'], ['principal_arn']],
+};
+
+export const KEY_TABLES = [KEY_VERSIONS, KEY_POLICY_VERSIONS, POLICY_PRINCIPAL_VERSIONS, GRANT_VERSIONS, BACKING_KEY_VERSIONS] as const;
+export const IDENTITY_TABLES = [PRINCIPAL_VERSIONS, IDENTITY_POLICY_VERSIONS, ACCESS_KEY_VERSIONS] as const;
