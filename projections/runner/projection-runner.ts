@@ -35,6 +35,16 @@ export class ProjectionFailedError extends Error {
   }
 }
 
+class CheckpointMoved extends Error {
+  constructor(readonly stored: GlobalPosition | null) {
+    super('The checkpoint was advanced by another process');
+  }
+}
+
+function samePosition(a: GlobalPosition | null, b: GlobalPosition | null): boolean {
+  return a === null || b === null ? a === b : comparePositions(a, b) === 0;
+}
+
 interface PositionWaiter {
   readonly position: GlobalPosition;
   resolve(): void;
@@ -52,6 +62,8 @@ export class ProjectionRunner {
   private running: Promise<void> | null = null;
   private buffer: RecordedEvent[] = [];
   private flushScheduled = false;
+  private resync = false;
+  private stopping = false;
   private state: ProjectionState = 'stopped';
   private position: GlobalPosition | null = null;
   private lastEventCreated: Date | null = null;
@@ -81,6 +93,8 @@ export class ProjectionRunner {
       this.position = checkpoint?.position ?? null;
     }
     this.failure = null;
+    this.stopping = false;
+    this.resync = false;
     this.state = 'catchingUp';
     const subscription = this.store.subscribeToAll({ fromPosition: this.position ?? 'start' });
     this.subscription = subscription;
@@ -88,6 +102,7 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.subscription?.stop();
     await this.running;
     this.running = null;
@@ -156,7 +171,7 @@ export class ProjectionRunner {
       for await (const message of subscription) {
         if (message.kind === 'caughtUp') {
           this.flush();
-          if (this.state === 'failed') break;
+          if (this.state === 'failed' || this.resync) break;
           this.state = 'live';
           for (const w of this.liveWaiters.splice(0)) w.resolve();
           continue;
@@ -177,23 +192,43 @@ export class ProjectionRunner {
       this.flush();
     } catch (error) {
       this.fail(null, error);
+      return;
+    }
+    if (this.resync && !this.stopping && this.state !== 'failed') {
+      // Another process advanced this read model: follow on from where it got to.
+      this.resync = false;
+      const next = this.store.subscribeToAll({ fromPosition: this.position ?? 'start' });
+      this.subscription = next;
+      await this.consume(next);
     }
   }
 
   private flush(): void {
+    if (this.resync) this.buffer = [];
     if (this.buffer.length === 0 || this.state === 'failed') return;
     const events = this.buffer;
     this.buffer = [];
     let current: RecordedEvent | null = null;
     try {
+      // IMMEDIATE takes the write lock before the checkpoint is compared, so two processes
+      // sharing one read-model file can never both apply the same events.
       this.db.transaction(() => {
+        const stored = this.checkpoints.read(this.projection.name)?.position ?? null;
+        if (!samePosition(stored, this.position)) throw new CheckpointMoved(stored);
         for (const event of events) {
           current = event;
           if (!this.projection.eventTypes || this.projection.eventTypes.has(event.type)) this.projection.apply(event, this.db);
         }
         this.checkpoints.write(this.projection.name, { version: this.projection.version, position: events[events.length - 1]!.position });
-      })();
+      }).immediate();
     } catch (error) {
+      if (error instanceof CheckpointMoved) {
+        this.position = error.stored;
+        this.resync = true;
+        void this.subscription?.stop();
+        if (error.stored) this.resolveWaitersUpTo(error.stored);
+        return;
+      }
       this.fail(current, error);
       return;
     }
@@ -202,7 +237,11 @@ export class ProjectionRunner {
     this.lastEventCreated = last.created;
     this.eventsApplied += events.length;
     this.progress?.(last.position);
-    const reached = this.waiters.filter((w) => comparePositions(last.position, w.position) >= 0);
+    this.resolveWaitersUpTo(last.position);
+  }
+
+  private resolveWaitersUpTo(position: GlobalPosition): void {
+    const reached = this.waiters.filter((w) => comparePositions(position, w.position) >= 0);
     if (reached.length > 0) {
       this.waiters = this.waiters.filter((w) => !reached.includes(w));
       for (const w of reached) w.resolve();

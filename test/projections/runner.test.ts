@@ -112,3 +112,35 @@ describe('projection runner', () => {
     await upgraded.stop();
   });
 });
+
+describe('projection runner, two processes on one read-model file', () => {
+  it('applies every event exactly once when two runners share the read model', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'keytrail-runner-'));
+    const store = SqliteEventStore.open(join(dir, 'events.db'));
+    const first = new Database(join(dir, 'readmodels.db'));
+    const second = new Database(join(dir, 'readmodels.db'));
+    first.pragma('journal_mode = WAL');
+    try {
+      for (let i = 0; i < 300; i++) await store.append(`two-${i % 4}`, [{ type: 'Counted', data: {} }]);
+      const a = new ProjectionRunner(store, first, counter(), 7);
+      const b = new ProjectionRunner(store, second, counter(), 5);
+      a.start();
+      b.start();
+      await Promise.all([a.whenLive(), b.whenLive()]);
+      let last = null;
+      for (let i = 0; i < 100; i++) last = await store.append(`two-${i % 4}`, [{ type: 'Counted', data: {} }]);
+      await Promise.all([a.waitFor(last!.position), b.waitFor(last!.position)]);
+      await a.stop();
+      await b.stop();
+      expect(counts(first)).toEqual({ 'two-0': 100, 'two-1': 100, 'two-2': 100, 'two-3': 100 });
+    } finally {
+      await store.close();
+      first.close();
+      second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
