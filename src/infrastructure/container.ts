@@ -10,13 +10,14 @@ import { ReadModelDatabase } from '../../projections/kms-read-side/read-model-da
 import { SqliteKmsReadSide } from '../../projections/kms-read-side/sqlite-kms-read-side.js';
 import { bindTemporalReadSide } from '../../projections/temporal/bind-temporal-read-side.js';
 import { SqliteTemporalReadSide } from '../../projections/temporal/temporal-read-side.js';
-import { AliasRegistryService } from '../application/alias/alias-registry-service.js';
+import { AliasLimits, AliasRegistryService } from '../application/alias/alias-registry-service.js';
 import { CommandHandler, CommandHandlerSettings } from '../application/command-handler.js';
 import { AccessKeySecrets } from '../application/identity/access-key-secrets.js';
 import { EventSourcedAccessKeyDirectory } from '../application/identity/event-sourced-access-key-directory.js';
 import { IdentityService } from '../application/identity/identity-service.js';
 import { InstallationSetup } from '../application/identity/installation.js';
 import { bindKms } from '../application/kms/bind-kms.js';
+import { GrantLimits } from '../application/kms/kms-limits.js';
 import { bindKeyMaintenance } from '../application/kms/maintenance/bind-key-maintenance.js';
 import { KeyMaintenance } from '../application/kms/maintenance/key-maintenance.js';
 import { CiphertextCodec } from '../application/material/ciphertext-codec.js';
@@ -59,6 +60,8 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   container.bind(InstallationSetup).toSelf();
   container.bind<AccessKeyDirectory>(AccessKeyDirectory).to(EventSourcedAccessKeyDirectory);
   container.bind(AliasRegistryService).toSelf();
+  container.bind<AliasLimits>(AliasLimits).toConstantValue(config.aliasLimits);
+  container.bind<GrantLimits>(GrantLimits).toConstantValue(config.grantLimits);
 
   const opened: Closer[] = [];
   container.bind<Closer[]>(OPENED).toConstantValue(opened);

@@ -20,6 +20,8 @@ export interface KeyTrailConfig {
   readonly maxBodyBytes: number;
   /** How often due rotations and deletions run; 0: never on this node. */
   readonly maintenanceIntervalMs: number;
+  readonly grantLimits: { readonly grantsPerKey: number; readonly grantsPerGranteePerKey: number };
+  readonly aliasLimits: { readonly aliasesPerKey: number; readonly aliasesPerRegion: number };
 }
 
 export class ConfigError extends Error {
@@ -37,6 +39,8 @@ export const SETTINGS = {
   commandAttempts: { env: 'KEYTRAIL_COMMAND_ATTEMPTS', default: '20' },
   maxBodyBytes: { env: 'KEYTRAIL_MAX_BODY_BYTES', default: '1048576' },
   maintenanceIntervalMs: { env: 'KEYTRAIL_MAINTENANCE_INTERVAL_MS', default: '60000' },
+  grantLimits: { env: 'KEYTRAIL_GRANT_LIMITS', default: 'aws' },
+  aliasLimits: { env: 'KEYTRAIL_ALIAS_LIMITS', default: '50,unlimited' },
 } as const;
 
 export type ConfigOverrides = Partial<Record<keyof typeof SETTINGS, string>>;
@@ -55,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     commandAttempts: parseInteger('commandAttempts', get('commandAttempts') ?? SETTINGS.commandAttempts.default, 1, 1000),
     maxBodyBytes: parseInteger('maxBodyBytes', get('maxBodyBytes') ?? SETTINGS.maxBodyBytes.default, 1024, 64 * 1024 * 1024),
     maintenanceIntervalMs: parseInteger('maintenanceIntervalMs', get('maintenanceIntervalMs') ?? SETTINGS.maintenanceIntervalMs.default, 0, 24 * 3600 * 1000),
+    grantLimits: parseGrantLimits(get('grantLimits') ?? SETTINGS.grantLimits.default),
+    aliasLimits: parseAliasLimits(get('aliasLimits') ?? SETTINGS.aliasLimits.default),
   };
 }
 
@@ -71,6 +77,27 @@ export function parseStore(text: string): StoreLocation {
   }
   if (/^esdb(\+discover)?:\/\//.test(text)) return { engine: 'esdb', connectionString: text };
   throw new ConfigError(`${SETTINGS.store.env}: '${text}' is neither sqlite:<path> nor an esdb:// connection string`);
+}
+
+/** `aws` (today's quotas: 50,000 per key, 500 per grantee), `aws-2015` (250 and 30), or `<per key>,<per grantee>`. */
+function parseGrantLimits(text: string): KeyTrailConfig['grantLimits'] {
+  if (text === 'aws') return { grantsPerKey: 50_000, grantsPerGranteePerKey: 500 };
+  if (text === 'aws-2015') return { grantsPerKey: 250, grantsPerGranteePerKey: 30 };
+  const m = /^(\d+),(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new ConfigError(`${SETTINGS.grantLimits.env}: '${text}' is not aws, aws-2015 or <grants per key>,<grants per grantee per key>`);
+  }
+  return { grantsPerKey: Number(m[1]), grantsPerGranteePerKey: Number(m[2]) };
+}
+
+/** `<aliases per key>,<aliases per account and Region>`, either may be `unlimited`. */
+function parseAliasLimits(text: string): KeyTrailConfig['aliasLimits'] {
+  const m = /^(\d+|unlimited),(\d+|unlimited)$/.exec(text);
+  const limit = (t: string) => (t === 'unlimited' ? Number.POSITIVE_INFINITY : Number(t));
+  if (!m || limit(m[1]!) < 1 || limit(m[2]!) < 1) {
+    throw new ConfigError(`${SETTINGS.aliasLimits.env}: '${text}' is not <aliases per key>,<aliases per account and Region> (numbers or unlimited)`);
+  }
+  return { aliasesPerKey: limit(m[1]!), aliasesPerRegion: limit(m[2]!) };
 }
 
 function parseInteger(name: keyof typeof SETTINGS, text: string, min: number, max: number): number {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { KmsError } from '../../../domain/errors.js';
 import { grantForCreateGrant, isGrantId, type CreateGrant, type GrantConstraints, type GrantOperation } from '../../../domain/key/index.js';
 import { accountRootArn } from '../../../domain/policy/index.js';
@@ -7,6 +7,7 @@ import { GrantTokens } from '../../material/grant-tokens.js';
 import { AccessControl } from '../access-control.js';
 import { optionalInteger, optionalString, optionalStringMap, optionalStructure, requiredString, requiredStringList } from '../input.js';
 import { KeyGate } from '../key-gate.js';
+import { GrantLimits } from '../kms-limits.js';
 import { KeyRepository } from '../key-repository.js';
 import { KEY_ID_OR_ARN_CROSS_ACCOUNT, KeyResolver, parseKeyReference } from '../key-resolver.js';
 import type { KmsCall } from '../kms-call.js';
@@ -33,6 +34,7 @@ export class GrantOperations implements OperationGroup {
     @inject(AccessControl) private readonly access: AccessControl,
     @inject(KmsReadSide) private readonly readSide: KmsReadSide,
     @inject(GrantTokens) private readonly tokens: GrantTokens,
+    @inject(GrantLimits) @optional() private readonly limits?: GrantLimits,
   ) {}
 
   private async createGrant(call: KmsCall): Promise<Record<string, unknown>> {
@@ -63,6 +65,7 @@ export class GrantOperations implements OperationGroup {
       ...(retiringPrincipal === undefined ? {} : { retiringPrincipal }),
       ...(constraints === undefined ? {} : { constraints }),
       ...(name === undefined ? {} : { name }),
+      ...(this.limits === undefined ? {} : { limits: this.limits }),
     };
     const outcome = await this.keys.execute(call, command);
     const grant = grantForCreateGrant(outcome.state, command);
