@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { benchCloudTrail } from './cloudtrail.js';
 import { benchEventStore } from './eventstore.js';
+import { benchKms } from './kms.js';
 import { writeSection } from './report.js';
 import { benchTimeTravel } from './time-travel.js';
 
@@ -8,6 +9,8 @@ import { benchTimeTravel } from './time-travel.js';
 const suites: Record<string, () => Promise<string>> = {
   cloudtrail: () => benchCloudTrail({ calls: Number(process.env.BENCH_CALLS ?? 1_000_000) }),
   eventstore: () => benchEventStore({ totalEvents: Number(process.env.BENCH_EVENTS ?? 1_000_000), appendMs: 3000 }),
+  kms: () =>
+    benchKms({ concurrency: 64, rounds: 3, warmupMs: Number(process.env.BENCH_WARMUP_MS ?? 1000), measureMs: Number(process.env.BENCH_MEASURE_MS ?? 2000) }),
   timetravel: () => benchTimeTravel({ sizes: (process.env.BENCH_TIMETRAVEL_SIZES ?? '10000,1000000').split(',').map(Number) }),
 };
 

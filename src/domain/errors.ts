@@ -10,6 +10,8 @@ export type KmsErrorCode =
   | 'CustomKeyStoreInvalidStateException'
   | 'DependencyTimeoutException'
   | 'DisabledException'
+  // A request with DryRun set that would have succeeded.
+  | 'DryRunOperationException'
   | 'IncorrectKeyException'
   | 'IncompleteSignatureException'
   | 'InvalidAliasNameException'

@@ -22,10 +22,19 @@ function files(root: string): string[] {
   return out.sort();
 }
 
+/**
+ * A Python that has the AWS CLI's modules: the first on PATH for a pip-installed CLI, or
+ * the system one for Debian's awscli package.
+ */
+const PYTHON =
+  ['python3', '/usr/bin/python3'].find(
+    (python) => spawnSync(python, ['-c', 'import awscli.customizations.cloudtrail.validation']).status === 0,
+  ) ?? 'python3';
+
 /** `aws cloudtrail validate-logs`, the AWS CLI's own code, over the folder. */
 function validateLogs(dir: string, keysFile: string) {
   const run = spawnSync(
-    'python3',
+    PYTHON,
     [HARNESS, dir, BUCKET, ACCOUNT_A, REGION, TRAIL, keysFile, '2031-05-04T09:00:00Z', '2031-05-04T14:00:00Z'],
     { encoding: 'utf8' },
   );

@@ -26,7 +26,8 @@ interface IndexedAccessKey {
 export class EventSourcedAccessKeyDirectory implements AccessKeyDirectory {
   private readonly keys = new Map<string, IndexedAccessKey>();
   private checkpoint: GlobalPosition | null = null;
-  private catchingUp: Promise<void> = Promise.resolve();
+  private running: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | null = null;
 
   constructor(
     @inject(EventStore) private readonly store: EventStore,
@@ -44,20 +45,45 @@ export class EventSourcedAccessKeyDirectory implements AccessKeyDirectory {
     };
   }
 
-  /** One catch-up at a time; lookups that arrive meanwhile wait for it and for one more. */
+  /**
+   * One catch-up at a time. A lookup joins the catch-up that is queued but not started,
+   * since that one will read everything written before the lookup arrived; otherwise it
+   * queues one. A queued catch-up starts after the current turn of the event loop, so
+   * the requests that arrived together share one read (as appends share one commit).
+   */
   private catchUp(): Promise<void> {
+    if (this.queued) return this.queued;
     // A failed read fails its own lookups only; the next lookup tries again from the checkpoint.
-    this.catchingUp = this.catchingUp.catch(() => undefined).then(() => this.readNewEvents());
-    return this.catchingUp;
+    const queued = this.running
+      .catch(() => undefined)
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        this.queued = null;
+        return this.readNewEvents();
+      });
+    this.queued = queued;
+    this.running = queued;
+    return queued;
   }
 
   private async readNewEvents(): Promise<void> {
+    // The head of the log before reading: every identity event up to it is visible by now, so
+    // the next catch-up starts after it even when no identity event lies there. Without it,
+    // each lookup would scan again every call record written since the last identity change.
+    const head = await this.head();
     const from = this.checkpoint ?? 'start';
     for await (const recorded of this.store.readAll({ fromPosition: from, filter: { streamNamePrefixes: [`${IDENTITY_STREAM_CATEGORY}-`] } })) {
       if (this.checkpoint && comparePositions(recorded.position, this.checkpoint) <= 0) continue;
       this.apply(recorded.stream.slice(IDENTITY_STREAM_CATEGORY.length + 1), { type: recorded.type, data: recorded.data } as IdentityEvent);
       this.checkpoint = recorded.position;
     }
+    if (head && (!this.checkpoint || comparePositions(head, this.checkpoint) > 0)) this.checkpoint = head;
+  }
+
+  private async head(): Promise<GlobalPosition | null> {
+    let head: GlobalPosition | null = null;
+    for await (const recorded of this.store.readAll({ direction: 'backwards', maxCount: 1 })) head = recorded.position;
+    return head;
   }
 
   private apply(accountId: string, event: IdentityEvent): void {

@@ -69,13 +69,18 @@ export class AccessControl {
     return authorize(request);
   }
 
-  /** Parses a key policy (cached by text: policies are read on every call and rarely change). */
+  /** Parses a key policy (cached by text: policies are read on every call and rarely change; identity policies too). */
   keyPolicyDocument(policy: string): PolicyDocument {
-    let document = this.parsedPolicies.get(policy);
+    return this.parsed('key', policy);
+  }
+
+  private parsed(kind: 'key' | 'identity', policy: string): PolicyDocument {
+    const cacheKey = `${kind}:${policy}`;
+    let document = this.parsedPolicies.get(cacheKey);
     if (document === undefined) {
-      document = parsePolicyDocument(policy, { kind: 'key' });
+      document = parsePolicyDocument(policy, { kind });
       if (this.parsedPolicies.size >= PARSED_POLICY_CACHE_ENTRIES) this.parsedPolicies.delete(this.parsedPolicies.keys().next().value!);
-      this.parsedPolicies.set(policy, document);
+      this.parsedPolicies.set(cacheKey, document);
     }
     return document;
   }
@@ -110,7 +115,7 @@ export class AccessControl {
       const principals = [...state.principals.values()];
       const principal = principals.find((p) => p.principalId === uniqueId) ?? principals.find((p) => p.arn === arn);
       if (principal === undefined) return [];
-      return [...principal.policies].map(([name, text]) => ({ name, document: parsePolicyDocument(text, { kind: 'identity' }) }));
+      return [...principal.policies].map(([name, text]) => ({ name, document: this.parsed('identity', text) }));
     });
   }
 }

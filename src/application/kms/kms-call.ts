@@ -14,6 +14,8 @@ export interface TouchedKey {
  */
 export class KmsCall {
   readonly caller: Principal;
+  /** DryRun: authenticate, validate and authorize, then stop before acting. */
+  readonly dryRun: boolean;
   private readonly keys = new Map<string, TouchedKey>();
   private recordedByEvent = false;
   private readonly memo = new Map<string, Promise<unknown>>();
@@ -24,6 +26,7 @@ export class KmsCall {
     readonly input: Readonly<Record<string, unknown>>,
   ) {
     this.caller = principalFromCaller(context.caller);
+    this.dryRun = input['DryRun'] === true;
   }
 
   get accountId(): string {

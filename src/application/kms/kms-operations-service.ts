@@ -3,6 +3,7 @@ import type { CallContext } from '../../domain/call-context.js';
 import { KmsError } from '../../domain/errors.js';
 import type { KmsOperations } from '../ports/kms-operations.js';
 import { CallRecorder } from './call-recorder.js';
+import { DRY_RUN_OPERATIONS } from './dry-run.js';
 import { KmsCall } from './kms-call.js';
 import type { OperationGroup, OperationHandler } from './operation-group.js';
 import { AliasOperations } from './operations/aliases.js';
@@ -19,7 +20,8 @@ import { TagOperations } from './operations/tags.js';
  * The KMS operations behind the wire: dispatches by operation name and makes sure every
  * call leaves exactly one audit record, durable before the answer (success or failure,
  * AccessDenied included): its domain events when it changed something, otherwise one
- * call record.
+ * call record. A dry run (DryRun true) runs the operation up to the point where it would
+ * act and ends there with DryRunOperationException or the error the call would have got.
  */
 @injectable()
 export class KmsOperationsService implements KmsOperations {
@@ -54,9 +56,12 @@ export class KmsOperationsService implements KmsOperations {
     try {
       const handler = this.handlers.get(operation);
       if (handler === undefined) throw new KmsError('UnknownOperationException', `KeyTrail does not implement ${operation}`);
-      // A dry run must not act; until DryRunOperationException exists here, it is refused rather than run for real.
-      if (input['DryRun'] === true) throw new KmsError('UnsupportedOperationException', `KeyTrail does not support DryRun for ${operation}.`);
+      // An operation without a dry run of its own must not be run for real when one was asked.
+      if (call.dryRun && !DRY_RUN_OPERATIONS.has(operation)) {
+        throw new KmsError('UnsupportedOperationException', `${operation} does not support DryRun.`);
+      }
       output = await handler(call);
+      if (call.dryRun) throw new Error(`${operation} finished a dry run without stopping before it acted`);
     } catch (error) {
       await this.recorder.record(call, { kind: 'failed', error });
       throw error;

@@ -66,14 +66,17 @@ export class GrantTable implements ReadonlyMap<string, Grant> {
   }
 
   *entries(): MapIterator<[string, Grant]> {
+    if (this.size === 0) return;
     for (const bucket of this.buckets) yield* bucket.entries();
   }
 
   *keys(): MapIterator<string> {
+    if (this.size === 0) return;
     for (const bucket of this.buckets) yield* bucket.keys();
   }
 
   *values(): MapIterator<Grant> {
+    if (this.size === 0) return;
     for (const bucket of this.buckets) yield* bucket.values();
   }
 

@@ -5,7 +5,7 @@
  * Smithy model's httpError trait says (real KMS answers NotFoundException and
  * AlreadyExistsException with 400, not 404/409), authentication failures included.
  * Server faults keep their 5xx so that SDKs retry them. The IAM-shaped identity errors
- * keep IAM's own statuses.
+ * keep IAM's own statuses. DryRunOperationException is the one KMS answer with 412.
  */
 import type { KmsErrorCode } from '../../domain/errors.js';
 
@@ -44,6 +44,8 @@ export const ERROR_STATUS: Readonly<Record<WireErrorCode, number>> = {
   NotFoundException: 400,
   TagException: 400,
   UnsupportedOperationException: 400,
+  // Not a fault: the dry run would have succeeded. KMS answers it with 412, as its model says.
+  DryRunOperationException: 412,
   // KMS server faults: retryable.
   KMSInternalException: 500,
   KeyUnavailableException: 500,

@@ -4,6 +4,7 @@ import { KmsError } from '../../../domain/errors.js';
 import { assertUsableForCryptography, type CryptographicOperation } from '../../../domain/key/index.js';
 import type { EncryptionContext } from '../../material/ciphertext-codec.js';
 import { AccessControl } from '../access-control.js';
+import { dryRunSucceeded, ignoresCiphertext, stopIfDryRun } from '../dry-run.js';
 import { optionalInteger, optionalString, optionalStringList, optionalStringMap, requiredBlob, requiredString } from '../input.js';
 import { invalidCiphertext, KeyMaterial } from '../key-material.js';
 import { KeyRepository } from '../key-repository.js';
@@ -44,6 +45,7 @@ export class CryptoOperations implements OperationGroup {
     const encryptionContext = optionalStringMap(input, 'EncryptionContext');
     const resolved = await this.resolver.resolve(call, requiredString(input, 'KeyId'), ANY_KEY_NAME);
     await this.authorizeUse(call, resolved, 'Encrypt', encryptionContext);
+    stopIfDryRun(call);
     const key = resolved.key;
     const blob = await this.material.seal(key, plaintext, encryptionContext);
     return { CiphertextBlob: blob, KeyId: key.arn, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
@@ -51,6 +53,12 @@ export class CryptoOperations implements OperationGroup {
 
   private async decrypt(call: KmsCall): Promise<Record<string, unknown>> {
     const input = call.input;
+    if (ignoresCiphertext(call)) {
+      requireSymmetricAlgorithm(input, 'EncryptionAlgorithm');
+      const resolved = await this.resolver.resolve(call, keyIdForIgnoredCiphertext(input, 'KeyId'), ANY_KEY_NAME);
+      await this.authorizeUse(call, resolved, 'Decrypt', optionalStringMap(input, 'EncryptionContext'));
+      throw dryRunSucceeded();
+    }
     const blob = requiredBlob(input, 'CiphertextBlob');
     requireSymmetricAlgorithm(input, 'EncryptionAlgorithm');
     const encryptionContext = optionalStringMap(input, 'EncryptionContext');
@@ -58,23 +66,34 @@ export class CryptoOperations implements OperationGroup {
     await this.authorizeUse(call, resolved, 'Decrypt', encryptionContext);
     const key = resolved.key;
     const plaintext = await this.material.open(key, blob, encryptionContext);
+    if (call.dryRun) {
+      // The ciphertext did open under this context: the call would have succeeded.
+      plaintext.fill(0);
+      throw dryRunSucceeded();
+    }
     return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
   }
 
   private async reEncrypt(call: KmsCall): Promise<Record<string, unknown>> {
     const input = call.input;
-    const blob = requiredBlob(input, 'CiphertextBlob');
+    const ignoreCiphertext = ignoresCiphertext(call);
+    const blob = ignoreCiphertext ? null : requiredBlob(input, 'CiphertextBlob');
     requireSymmetricAlgorithm(input, 'SourceEncryptionAlgorithm');
     requireSymmetricAlgorithm(input, 'DestinationEncryptionAlgorithm');
     const sourceContext = optionalStringMap(input, 'SourceEncryptionContext');
     const destinationContext = optionalStringMap(input, 'DestinationEncryptionContext');
-    const source = await this.ciphertextKey(call, blob, optionalString(input, 'SourceKeyId'));
+    const source =
+      blob === null
+        ? await this.resolver.resolve(call, keyIdForIgnoredCiphertext(input, 'SourceKeyId'), ANY_KEY_NAME)
+        : await this.ciphertextKey(call, blob, optionalString(input, 'SourceKeyId'));
     const destination = await this.resolver.resolve(call, requiredString(input, 'DestinationKeyId'), ANY_KEY_NAME);
     const reEncryptOnSameKey = destination.key.keyId === source.key.keyId;
     await this.authorizeUse(call, source, 'ReEncryptFrom', sourceContext, reEncryptOnSameKey);
     await this.authorizeUse(call, destination, 'ReEncryptTo', destinationContext, reEncryptOnSameKey);
+    if (blob === null) throw dryRunSucceeded();
     const plaintext = await this.material.open(source.key, blob, sourceContext);
     try {
+      stopIfDryRun(call);
       const sealed = await this.material.seal(destination.key, plaintext, destinationContext);
       return {
         CiphertextBlob: sealed,
@@ -95,6 +114,7 @@ export class CryptoOperations implements OperationGroup {
     const operation = withPlaintext ? 'GenerateDataKey' : 'GenerateDataKeyWithoutPlaintext';
     const resolved = await this.resolver.resolve(call, requiredString(input, 'KeyId'), ANY_KEY_NAME);
     await this.authorizeUse(call, resolved, operation, encryptionContext);
+    stopIfDryRun(call);
     const key = resolved.key;
     const dataKey = randomBytes(numberOfBytes);
     const blob = await this.material.seal(key, dataKey, encryptionContext);
@@ -140,6 +160,13 @@ export class CryptoOperations implements OperationGroup {
 
 export function grantTokensOf(call: KmsCall): readonly string[] {
   return optionalStringList(call.input, 'GrantTokens') ?? [];
+}
+
+/** Without a ciphertext to name the key, the request must name it. */
+function keyIdForIgnoredCiphertext(input: Readonly<Record<string, unknown>>, member: 'KeyId' | 'SourceKeyId'): string {
+  const keyId = optionalString(input, member);
+  if (keyId === undefined) throw new KmsError('ValidationException', `${member} is required when DryRunModifiers includes IGNORE_CIPHERTEXT.`);
+  return keyId;
 }
 
 /** Symmetric encryption keys take SYMMETRIC_DEFAULT only; an asymmetric algorithm does not fit their key usage. */

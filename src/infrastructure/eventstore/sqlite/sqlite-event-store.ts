@@ -194,8 +194,12 @@ export class SqliteEventStore implements EventStore {
       if (!checked) {
         // Checked on first read, as EventStoreDB reports a deleted stream while reading.
         checked = true;
-        if (this.stmt.streamRow.get(stream)?.deleted) throw new StreamDeletedError(stream);
+        const row = this.stmt.streamRow.get(stream);
+        if (row?.deleted) throw new StreamDeletedError(stream);
         if ((from === 'end' && !backwards) || (from === 'start' && backwards)) remaining = 0;
+        // The row holds the stream's last revision: a forward read past it (a cached state asking
+        // "anything new?") or of a stream that does not exist needs no query of the events.
+        if (!backwards && (row === undefined || row.revision < next)) remaining = 0;
       }
       if (remaining <= 0 || next < 0) return null;
       const rows = statement.all(stream, next, Math.min(this.pageSize, remaining)) as Row[];

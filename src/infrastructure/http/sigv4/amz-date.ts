@@ -11,5 +11,9 @@ export function parseAmzDate(text: string): Date | null {
 }
 
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const iso = date.toISOString();
+  // By position for the usual YYYY-MM-DDTHH:mm:ss.sssZ (it runs several times per request);
+  // the expanded years (+010000-...) take the general path.
+  if (iso.length !== 24) return iso.replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }

@@ -1,21 +1,19 @@
 /**
  * Authenticates a request signed with AWS Signature Version 4 for service `kms`: the
  * access key is looked up in the AccessKeyDirectory, the canonical request is signed
- * again with its secret by @smithy/signature-v4 (the SDK's own signer, for the same
- * date, region and signed headers) and the signatures are compared in constant time.
+ * again with its secret exactly as @smithy/signature-v4 (the SDK's own signer) would for
+ * the same date, region and signed headers, and the signatures are compared in constant time.
  * Every failure is the KmsError AWS would answer with.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { AccessKeyDirectory } from '../../../application/ports/access-key-directory.js';
 import { Clock } from '../../../application/ports/clock.js';
 import type { CallerIdentity } from '../../../domain/call-context.js';
 import { KmsError } from '../../../domain/errors.js';
 import { formatAmzDate, parseAmzDate } from './amz-date.js';
 import { parseAuthorization, type ParsedAuthorization } from './authorization-header.js';
+import { requestSignature, SigningKeyCache } from './request-signature.js';
 
 export const SIGNING_SERVICE = 'kms';
 /** How far the signing time may stray from the server's clock, either way. */
@@ -56,6 +54,8 @@ function invalidSignature(message: string): KmsError {
 
 @injectable()
 export class SigV4Authenticator {
+  private readonly signingKeys = new SigningKeyCache();
+
   constructor(
     @inject(AccessKeyDirectory) private readonly directory: AccessKeyDirectory,
     @inject(Clock) private readonly clock: Clock,
@@ -85,7 +85,7 @@ export class SigV4Authenticator {
     if (!key || !key.active) throw new KmsError('UnrecognizedClientException', INVALID_SECURITY_TOKEN);
 
     this.checkPayloadHash(request);
-    const expected = await this.expectedSignature(request, authorization, signingDate, key.secretAccessKey);
+    const expected = this.expectedSignature(request, authorization, signingDate, key.secretAccessKey);
     if (!constantTimeEquals(expected, authorization.signature)) throw invalidSignature(SIGNATURE_MISMATCH);
     return { caller: { ...key.caller, accessKeyId }, accessKeyId, region };
   }
@@ -149,43 +149,19 @@ export class SigV4Authenticator {
     if (!HEX_SHA256.test(declared) || !constantTimeEquals(actual, declared)) throw invalidSignature(SIGNATURE_MISMATCH);
   }
 
-  private async expectedSignature(
+  private expectedSignature(
     request: SignedRequest,
     authorization: ParsedAuthorization,
     signingDate: Date,
     secretAccessKey: string,
-  ): Promise<string> {
+  ): string {
     const { accessKeyId, region } = authorization.credential;
-    const headers: Record<string, string> = Object.fromEntries(
-      authorization.signedHeaders.map((name) => [name, headerOf(request, name) ?? '']),
+    const signedHeaderValues = new Map(authorization.signedHeaders.map((name) => [name, headerOf(request, name) ?? '']));
+    return requestSignature(
+      { method: request.method, path: request.path, query: request.query, signedHeaderValues, body: request.body },
+      { accessKeyId, secretAccessKey, longDate: formatAmzDate(signingDate), region, service: SIGNING_SERVICE },
+      this.signingKeys,
     );
-    const signer = new SignatureV4({
-      service: SIGNING_SERVICE,
-      region,
-      credentials: { accessKeyId, secretAccessKey },
-      sha256: Hash.bind(null, 'sha256'),
-      uriEscapePath: true,
-      applyChecksum: false,
-    });
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: request.method,
-        protocol: 'http:',
-        hostname: 'localhost',
-        path: request.path,
-        query: { ...request.query },
-        headers,
-        body: request.body,
-      }),
-      {
-        signingDate,
-        signingRegion: region,
-        signingService: SIGNING_SERVICE,
-        signableHeaders: new Set(authorization.signedHeaders),
-      },
-    );
-    const produced = String(signed.headers['authorization'] ?? '');
-    return /Signature=([0-9a-f]+)/.exec(produced)?.[1] ?? '';
   }
 }
 
