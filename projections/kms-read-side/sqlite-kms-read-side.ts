@@ -7,56 +7,24 @@ import { GrantIndexQueries } from '../grant-index/grant-index-queries.js';
 import { grantIndexProjection } from '../grant-index/grant-index-projection.js';
 import { KeyDirectoryQueries } from '../key-directory/key-directory-queries.js';
 import { keyDirectoryProjection } from '../key-directory/key-directory-projection.js';
-import { ProjectionRunner } from '../runner/projection-runner.js';
+import { ProjectionGroup } from '../runner/projection-group.js';
 import { ReadModelDatabase } from './read-model-database.js';
 
-/**
- * The KMS read models of this node (key directory, alias index, grant index), each fed by
- * its own projection runner, answering the operations' queries. `catchUp` is the
- * read-your-writes barrier: it waits until every runner has passed the store's head as
- * it was when asked, so a call sees everything written before it began, on any node.
- */
+/** The KMS read models of this node (key directory, alias index, grant index), answering the operations' queries. */
 @injectable()
-export class SqliteKmsReadSide implements KmsReadSide {
-  private readonly runners: readonly ProjectionRunner[];
+export class SqliteKmsReadSide extends ProjectionGroup implements KmsReadSide {
   private readonly keys: KeyDirectoryQueries;
   private readonly aliases: AliasIndexQueries;
   private readonly grants: GrantIndexQueries;
-  private started = false;
 
   constructor(
-    @inject(EventStore) private readonly store: EventStore,
+    @inject(EventStore) store: EventStore,
     @inject(ReadModelDatabase) db: ReadModelDatabase,
   ) {
-    this.runners = [keyDirectoryProjection, aliasIndexProjection, grantIndexProjection].map((p) => new ProjectionRunner(store, db, p));
+    super(store, db, [keyDirectoryProjection, aliasIndexProjection, grantIndexProjection]);
     this.keys = new KeyDirectoryQueries(db);
     this.aliases = new AliasIndexQueries(db);
     this.grants = new GrantIndexQueries(db);
-  }
-
-  /** Starts the runners (also done by the first catchUp). */
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    for (const runner of this.runners) runner.start();
-  }
-
-  async stop(): Promise<void> {
-    this.started = false;
-    await Promise.all(this.runners.map((r) => r.stop()));
-  }
-
-  get projectionRunners(): readonly ProjectionRunner[] {
-    return this.runners;
-  }
-
-  async catchUp(): Promise<void> {
-    this.start();
-    let head = null;
-    for await (const event of this.store.readAll({ direction: 'backwards', maxCount: 1 })) head = event.position;
-    if (head === null) return;
-    const position = head;
-    await Promise.all(this.runners.map((r) => r.waitFor(position)));
   }
 
   listKeys(accountId: string, region: string, page: PageRequest): Page<KeyListEntry> {

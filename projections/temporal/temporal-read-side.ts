@@ -18,7 +18,7 @@ import type {
 import { EventStore } from '../../src/application/ports/event-store.js';
 import { ReadModelDatabase } from '../kms-read-side/read-model-database.js';
 import type { Projection } from '../runner/projection.js';
-import { ProjectionRunner } from '../runner/projection-runner.js';
+import { ProjectionGroup } from '../runner/projection-group.js';
 import { aliasHistoryProjection } from './alias-history-projection.js';
 import { identityHistoryProjection } from './identity-history-projection.js';
 import { keyHistoryProjection } from './key-history-projection.js';
@@ -32,41 +32,15 @@ export const TEMPORAL_PROJECTIONS: readonly Projection[] = [keyHistoryProjection
  * same database as the KMS read models. `catchUp` is the read-your-writes barrier.
  */
 @injectable()
-export class SqliteTemporalReadSide implements TemporalReadModels {
-  private readonly runners: readonly ProjectionRunner[];
+export class SqliteTemporalReadSide extends ProjectionGroup implements TemporalReadModels {
   private readonly queries: TemporalQueries;
-  private started = false;
 
   constructor(
-    @inject(EventStore) private readonly store: EventStore,
+    @inject(EventStore) store: EventStore,
     @inject(ReadModelDatabase) db: ReadModelDatabase,
   ) {
-    this.runners = TEMPORAL_PROJECTIONS.map((p) => new ProjectionRunner(store, db, p));
+    super(store, db, TEMPORAL_PROJECTIONS);
     this.queries = new TemporalQueries(db);
-  }
-
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    for (const runner of this.runners) runner.start();
-  }
-
-  async stop(): Promise<void> {
-    this.started = false;
-    await Promise.all(this.runners.map((r) => r.stop()));
-  }
-
-  get projectionRunners(): readonly ProjectionRunner[] {
-    return this.runners;
-  }
-
-  async catchUp(): Promise<void> {
-    this.start();
-    let head = null;
-    for await (const event of this.store.readAll({ direction: 'backwards', maxCount: 1 })) head = event.position;
-    if (head === null) return;
-    const position = head;
-    await Promise.all(this.runners.map((r) => r.waitFor(position)));
   }
 
   key(keyId: string, asOf?: AsOf): KeyVersion | null {
