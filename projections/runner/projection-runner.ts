@@ -222,6 +222,7 @@ export class ProjectionRunner {
         this.checkpoints.write(this.projection.name, { version: this.projection.version, position: events[events.length - 1]!.position });
       }).immediate();
     } catch (error) {
+      this.projection.endBatch?.(this.db);
       if (error instanceof CheckpointMoved) {
         this.position = error.stored;
         this.resync = true;
@@ -232,6 +233,7 @@ export class ProjectionRunner {
       this.fail(current, error);
       return;
     }
+    this.projection.endBatch?.(this.db);
     const last = events[events.length - 1]!;
     this.position = last.position;
     this.lastEventCreated = last.created;

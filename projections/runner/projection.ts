@@ -21,4 +21,10 @@ export interface Projection {
   /** Empties the tables before a rebuild. */
   reset(db: Database.Database): void;
   apply(event: RecordedEvent, db: Database.Database): void;
+  /**
+   * Called after each batch's transaction ends, committed or rolled back: a projection
+   * may remember what it read during a batch, never across one (another process may
+   * write the read model in between, and a rollback undoes what it wrote).
+   */
+  endBatch?(db: Database.Database): void;
 }

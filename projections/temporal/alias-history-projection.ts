@@ -20,6 +20,9 @@ export const aliasHistoryProjection: Projection = {
   reset(db) {
     db.exec(`DELETE FROM ${ALIAS_VERSIONS.table}`);
   },
+  endBatch(db) {
+    writers.for(db).forget();
+  },
   apply(event: RecordedEvent, db: Database.Database) {
     const aliases = writers.for(db);
     const { accountId, region } = scopeOfStream(event.stream);

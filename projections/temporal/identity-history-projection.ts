@@ -53,6 +53,10 @@ export const identityHistoryProjection: Projection = {
   reset(db) {
     db.exec(IDENTITY_TABLES.map((t) => `DELETE FROM ${t.table};`).join('\n'));
   },
+  endBatch(db) {
+    const w = writers.for(db);
+    for (const writer of [w.principals, w.policies, w.accessKeys]) writer.forget();
+  },
   apply(event: RecordedEvent, db: Database.Database) {
     const w = writers.for(db);
     const account = accountOfStream(event.stream);

@@ -61,6 +61,10 @@ export const keyHistoryProjection: Projection = {
   reset(db) {
     db.exec(KEY_TABLES.map((t) => `DELETE FROM ${t.table};`).join('\n'));
   },
+  endBatch(db) {
+    const w = writers.for(db);
+    for (const writer of [w.keys, w.policies, w.policyPrincipals, w.grants, w.backingKeys]) writer.forget();
+  },
   apply(event: RecordedEvent, db: Database.Database) {
     const w = writers.for(db);
     const cite = citeOf(event);

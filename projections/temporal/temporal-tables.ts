@@ -32,6 +32,7 @@ export const POLICY_PRINCIPAL_VERSIONS: VersionTableSpec = {
   entity: ['key_id', 'principal'],
   columns: [],
   lookups: [['principal']],
+  changesQueried: false,
 };
 
 /** Grants: opened by GrantCreated, closed by GrantRetired, GrantRevoked or KeyDeleted. */
@@ -39,7 +40,8 @@ export const GRANT_VERSIONS: VersionTableSpec = {
   table: 'tt_grants',
   entity: ['grant_id'],
   columns: ['key_id', 'name', 'grantee_principal', 'retiring_principal', 'issuing_principal', 'issuing_account', 'operations', 'constraints', 'creation_date'],
-  lookups: [['key_id'], ['grantee_principal'], ['retiring_principal']],
+  // By key and by grantee; retiring principals are asked of the grant index, not of history.
+  lookups: [['key_id'], ['grantee_principal']],
 };
 
 /** Backing-key versions by id and number only: the wrapped material never leaves its stream. */
@@ -47,7 +49,8 @@ export const BACKING_KEY_VERSIONS: VersionTableSpec = {
   table: 'tt_backing_keys',
   entity: ['key_id', 'version'],
   columns: ['backing_key_id', 'rotation_type'],
-  lookups: [['key_id']],
+  // Looked up by key only, which the entity index (key_id, version) already leads with.
+  changesQueried: false,
 };
 
 export const ALIAS_VERSIONS: VersionTableSpec = {

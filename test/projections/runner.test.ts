@@ -91,6 +91,22 @@ describe('projection runner', () => {
     await fixed.stop();
   });
 
+  it('ends every batch, committed or rolled back, so a projection forgets what it read', async () => {
+    const { store, db } = setup();
+    await store.append('a-1', [{ type: 'Counted', data: {} }]);
+    let ended = 0;
+    const projection: Projection = { ...counter(), endBatch: () => void ended++ };
+    const runner = new ProjectionRunner(store, db, projection);
+    open.push({ close: () => runner.stop() });
+    runner.start();
+    await runner.whenLive();
+    expect(ended).toBe(1);
+    await store.append('a-1', [{ type: 'Counted', data: { poison: true } }]);
+    await expect(runner.waitFor((await store.append('a-2', [{ type: 'Counted', data: {} }])).position)).rejects.toThrow(ProjectionFailedError);
+    expect(runner.status().state).toBe('failed');
+    expect(ended).toBe(2);
+  });
+
   it('rebuilds from zero to the same read model, and on a version change', async () => {
     const { store, db } = setup();
     for (let i = 0; i < 50; i++) await store.append(`r-${i % 5}`, [{ type: 'Counted', data: {} }]);
