@@ -35,7 +35,9 @@ export function buildCloudTrailRecord(event: RecordedEvent, key: KeyLocation | n
   const facts = event.type === CALL_RECORD_EVENT_TYPE ? callRecordFacts(event) : domainFacts(event, context, key);
   const serviceEvent = context.eventType === 'AwsServiceEvent';
   const requestParameters = loggedRequest(context.operation, facts);
-  return {
+  // Built field by field in AWS's order rather than with conditional spreads: the record
+  // keeps a fast object shape, which is quicker to build and to stringify.
+  const record: Writable<CloudTrailRecord> = {
     eventVersion: CLOUDTRAIL_EVENT_VERSION,
     userIdentity: userIdentityOf(context.caller, context.eventType),
     eventTime: cloudTrailTime(context.time),
@@ -44,22 +46,28 @@ export function buildCloudTrailRecord(event: RecordedEvent, key: KeyLocation | n
     awsRegion: context.region,
     sourceIPAddress: serviceEvent ? AWS_INTERNAL : context.sourceIp,
     userAgent: serviceEvent ? AWS_INTERNAL : context.userAgent,
-    ...(facts.error === null ? {} : { errorCode: facts.error.errorCode, errorMessage: facts.error.errorMessage }),
-    requestParameters,
-    responseElements: facts.error === null ? facts.responseElements : null,
-    ...(facts.additionalEventData === undefined ? {} : { additionalEventData: facts.additionalEventData }),
-    // Service events answer no request, so AWS writes no requestID for them.
-    ...(serviceEvent ? {} : { requestID: context.requestId }),
-    eventID: context.eventId,
-    readOnly: facts.readOnly,
-    resources: facts.resources,
-    eventType: context.eventType,
-    managementEvent: true,
-    recipientAccountId: context.caller.accountId,
-    ...(facts.serviceEventDetails === undefined ? {} : { serviceEventDetails: facts.serviceEventDetails }),
-    eventCategory: 'Management',
-  };
+  } as Writable<CloudTrailRecord>;
+  if (facts.error !== null) {
+    record.errorCode = facts.error.errorCode;
+    record.errorMessage = facts.error.errorMessage;
+  }
+  record.requestParameters = requestParameters;
+  record.responseElements = facts.error === null ? facts.responseElements : null;
+  if (facts.additionalEventData !== undefined) record.additionalEventData = facts.additionalEventData;
+  // Service events answer no request, so AWS writes no requestID for them.
+  if (!serviceEvent) record.requestID = context.requestId;
+  record.eventID = context.eventId;
+  record.readOnly = facts.readOnly;
+  record.resources = facts.resources;
+  record.eventType = context.eventType;
+  record.managementEvent = true;
+  record.recipientAccountId = context.caller.accountId;
+  if (facts.serviceEventDetails !== undefined) record.serviceEventDetails = facts.serviceEventDetails;
+  record.eventCategory = 'Management';
+  return record;
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 export class NotACallRecordError extends Error {
   override readonly name = 'NotACallRecordError';
@@ -91,11 +99,17 @@ function callRecordFacts(event: RecordedEvent): CallFacts {
     requestParameters: objectOrNull(data['requestParameters']),
     responseElements: withKeyArn(objectOrNull(data['responseElements']), data['readOnly'] === true, resources[0]),
     error: typeof errorCode === 'string' ? { errorCode, errorMessage: String(data['errorMessage'] ?? '') } : null,
-    resources: resources.flatMap((r) => {
-      const o = objectOrNull(r);
-      return o !== null && typeof o['ARN'] === 'string' && typeof o['accountId'] === 'string' ? [resource(o['accountId'], o['ARN'])] : [];
-    }),
+    resources: namedKeys(resources),
   };
+}
+
+function namedKeys(list: readonly JsonValue[]): CloudTrailResource[] {
+  const out: CloudTrailResource[] = [];
+  for (const r of list) {
+    const o = objectOrNull(r);
+    if (o !== null && typeof o['ARN'] === 'string' && typeof o['accountId'] === 'string') out.push(resource(o['accountId'], o['ARN']));
+  }
+  return out;
 }
 
 /**

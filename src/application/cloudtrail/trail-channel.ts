@@ -79,24 +79,32 @@ export class TrailChannel {
     this.nextDigestStart = chainStart;
   }
 
-  async add(record: CloudTrailRecord, timeMs: number): Promise<void> {
+  /** Resolves at once (undefined) unless a file must be opened or closed, or the writer asks to wait. */
+  add(record: CloudTrailRecord, timeMs: number): Promise<void> | undefined {
     const window = Math.max(windowOf(timeMs), this.floor);
-    if (this.open !== null && this.open.windowStart !== window) await this.closeLogFile();
-    if (this.open === null) {
-      this.nextDigestStart ??= hourOf(window);
-      await this.digestUntil(hourOf(window));
-      const key = logFileKey(this.account, this.region, window);
-      const writer = this.settings.storage.createObject(key);
-      this.open = { windowStart: window, key, writer, count: 0, oldestMs: timeMs, newestMs: timeMs };
-      this.lastWindow = window;
-      await writer.write('{"Records":[');
-    }
-    const file = this.open;
+    if (this.open === null || this.open.windowStart !== window) return this.addToNewFile(record, timeMs, window);
+    return this.append(this.open, record, timeMs);
+  }
+
+  private async addToNewFile(record: CloudTrailRecord, timeMs: number, window: number): Promise<void> {
+    if (this.open !== null) await this.closeLogFile();
+    this.nextDigestStart ??= hourOf(window);
+    await this.digestUntil(hourOf(window));
+    const key = logFileKey(this.account, this.region, window);
+    const writer = this.settings.storage.createObject(key);
+    const file: OpenLogFile = { windowStart: window, key, writer, count: 0, oldestMs: timeMs, newestMs: timeMs };
+    this.open = file;
+    this.lastWindow = window;
+    await writer.write('{"Records":[');
+    await this.append(file, record, timeMs);
+  }
+
+  private append(file: OpenLogFile, record: CloudTrailRecord, timeMs: number): Promise<void> | undefined {
     const pending = file.writer.write(file.count === 0 ? JSON.stringify(record) : `,${JSON.stringify(record)}`);
     file.count++;
     if (timeMs < file.oldestMs) file.oldestMs = timeMs;
     if (timeMs > file.newestMs) file.newestMs = timeMs;
-    if (pending !== undefined) await pending;
+    return pending;
   }
 
   /**

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { once } from 'node:events';
-import { constants, createGzip, gunzipSync, type Gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, createGzip, gunzipSync, gzip, type Gzip } from 'node:zlib';
 import {
   TrailObjectMissingError,
   type DigestSignatureMetadata,
@@ -25,22 +26,26 @@ const CHUNK_CHARS = 256 * 1024;
 /** Compression runs on libuv's threads; the writer waits only once this much awaits it. */
 const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 
+const gzipAsync = promisify(gzip);
+// Fastest level: JSON records still shrink about tenfold.
+const GZIP_OPTIONS = { level: constants.Z_BEST_SPEED };
+
+/**
+ * Most objects are smaller than one chunk: they are compressed in one call on libuv's
+ * threads and written in one go, without a stream per file. Only an object that outgrows
+ * a chunk streams through gzip. Either way zlib gets the same bytes with the same level,
+ * and deflate's output does not depend on how its input was split, so the file is the same.
+ */
 class GzipFileWriter implements TrailObjectWriter {
-  private readonly gzip: Gzip;
-  private readonly file: WriteStream;
+  private stream: { readonly gzip: Gzip; readonly done: Promise<unknown> } | null = null;
   private readonly hash = createHash('sha256');
   private parts: string[] = [];
   private size = 0;
-  private readonly done: Promise<unknown>;
 
-  constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    // Fastest level: JSON records still shrink about tenfold. No file name or time in the header, so the same content always compresses to the same bytes.
-    this.gzip = createGzip({ level: constants.Z_BEST_SPEED });
-    this.file = createWriteStream(path);
-    this.gzip.pipe(this.file);
-    this.done = once(this.file, 'close');
-  }
+  constructor(
+    private readonly path: string,
+    private readonly folders: Set<string>,
+  ) {}
 
   write(text: string): Promise<void> | undefined {
     this.parts.push(text);
@@ -48,34 +53,60 @@ class GzipFileWriter implements TrailObjectWriter {
     return this.size >= CHUNK_CHARS ? this.flush() : undefined;
   }
 
-  private flush(): Promise<void> | undefined {
-    if (this.size === 0) return undefined;
-    const chunk = Buffer.from(this.parts.join(''), 'utf8');
+  private takeChunk(): Buffer {
+    const chunk = Buffer.from(this.parts.length === 1 ? this.parts[0]! : this.parts.join(''), 'utf8');
     this.parts = [];
     this.size = 0;
     this.hash.update(chunk);
-    this.gzip.write(chunk);
-    return this.gzip.writableLength > MAX_PENDING_BYTES ? once(this.gzip, 'drain').then(() => undefined) : undefined;
+    return chunk;
+  }
+
+  private flush(): Promise<void> | undefined {
+    if (this.size === 0) return undefined;
+    const chunk = this.takeChunk();
+    const { gzip } = (this.stream ??= this.openStream());
+    gzip.write(chunk);
+    return gzip.writableLength > MAX_PENDING_BYTES ? once(gzip, 'drain').then(() => undefined) : undefined;
+  }
+
+  private openStream(): { gzip: Gzip; done: Promise<unknown> } {
+    this.ensureFolder();
+    // No file name or time in the header, so the same content always compresses to the same bytes.
+    const gzip = createGzip(GZIP_OPTIONS);
+    const file = createWriteStream(this.path);
+    gzip.pipe(file);
+    return { gzip, done: once(file, 'close') };
+  }
+
+  private ensureFolder(): void {
+    const folder = dirname(this.path);
+    if (this.folders.has(folder)) return;
+    mkdirSync(folder, { recursive: true });
+    this.folders.add(folder);
   }
 
   close(): { sha256: string; written: Promise<void> } {
-    if (this.size > 0) {
-      const chunk = Buffer.from(this.parts.join(''), 'utf8');
-      this.parts = [];
-      this.hash.update(chunk);
-      this.gzip.write(chunk);
+    if (this.stream === null) {
+      const chunk = this.takeChunk();
+      const sha256 = this.hash.digest('hex');
+      this.ensureFolder();
+      return { sha256, written: gzipAsync(chunk, GZIP_OPTIONS).then((compressed) => writeFile(this.path, compressed)) };
     }
-    this.gzip.end();
-    return { sha256: this.hash.digest('hex'), written: this.done.then(() => undefined) };
+    if (this.size > 0) this.stream.gzip.write(this.takeChunk());
+    this.stream.gzip.end();
+    return { sha256: this.hash.digest('hex'), written: this.stream.done.then(() => undefined) };
   }
 }
 
 /** An export folder laid out like the S3 bucket CloudTrail delivers to. */
 export class FsTrailFolder implements TrailStorage, TrailReader {
+  /** Folders already made by this export: one mkdir per folder, not per file. */
+  private readonly folders = new Set<string>();
+
   constructor(readonly root: string) {}
 
   createObject(key: string): TrailObjectWriter {
-    return new GzipFileWriter(this.path(key));
+    return new GzipFileWriter(this.path(key), this.folders);
   }
 
   async writeSignature(digestKey: string, metadata: DigestSignatureMetadata): Promise<void> {
