@@ -1,26 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPublicKeysDocument } from '../../src/application/cloudtrail/public-key-document.js';
 import { ACCOUNT_A, ALICE, ALL_KMS, KmsFixture, REGION } from '../application/kms/support/kms-fixture.js';
 import { BUCKET, exportTo, tempDir, TEST_SIGNER, TRAIL } from './support/trail-fixture.js';
+import { filesUnder as files } from './support/files-under.js';
 
 const HARNESS = join(import.meta.dirname, 'support', 'awscli_validate.py');
 
-function files(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push(relative(root, full));
-    }
-  };
-  walk(root);
-  return out.sort();
-}
 
 /**
  * A Python that has the AWS CLI's modules: the first on PATH for a pip-installed CLI, or

@@ -1,24 +1,13 @@
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrailVerifier } from '../../src/application/cloudtrail/trail-verifier.js';
 import { FsTrailFolder, SIGNATURE_SIDECAR_SUFFIX } from '../../src/infrastructure/cloudtrail/fs-trail-folder.js';
 import { ACCOUNT_A, ACCOUNT_B, ALICE, ALL_KMS, BOB, KmsFixture, REGION, ROOT_B } from '../application/kms/support/kms-fixture.js';
 import { exportTo, tempDir, TEST_SIGNER } from './support/trail-fixture.js';
+import { filesUnder as files } from './support/files-under.js';
 
-function files(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push(relative(root, full));
-    }
-  };
-  walk(root);
-  return out.sort();
-}
 
 const verify = (dir: string) => new TrailVerifier(new FsTrailFolder(dir), TEST_SIGNER).verify();
 

@@ -2,6 +2,7 @@ import { createHash, createPublicKey, generateKeyPairSync, sign, verify, type Ke
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrailPublicKey, TrailSigner } from '../../application/cloudtrail/trail-ports.js';
+import { fileExists } from '../file-exists.js';
 
 export const TRAIL_SIGNING_KEY_FILE_NAME = 'cloudtrail-signing-key.pem';
 
@@ -58,7 +59,7 @@ export class RsaTrailSigner extends RsaTrailPublicKey implements TrailSigner {
  */
 export function loadTrailSigningKey(dataDir: string): RsaTrailSigner {
   const file = join(dataDir, TRAIL_SIGNING_KEY_FILE_NAME);
-  if (!exists(file)) generate(file, dataDir);
+  if (!fileExists(file)) generate(file, dataDir);
   if (process.platform !== 'win32') {
     const mode = statSync(file).mode & 0o777;
     if (mode & 0o077) throw new TrailKeyError(`${file} is readable by others (mode ${mode.toString(8)}); chmod 600 ${file}`);
@@ -84,12 +85,3 @@ function generate(file: string, dataDir: string): void {
   }
 }
 
-function exists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
-}

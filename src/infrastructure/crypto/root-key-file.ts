@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { RootKeyMismatchError } from '../../application/material/root-key.js';
 import { KEY_BYTES } from './aes-256-gcm.js';
 import { AesGcmRootKey } from './aes-gcm-root-key.js';
+import { fileExists } from '../file-exists.js';
 
 export const DEFAULT_ROOT_KEY_FILE_NAME = 'root.key';
 /** Remembers which root key a data folder was created with; a fingerprint, not a secret. */
@@ -49,7 +50,7 @@ export function loadRootKey(location: RootKeyLocation): LoadedRootKey {
   const file = resolve(location.rootKeyFile);
   const isDefault = file === resolve(location.dataDir, DEFAULT_ROOT_KEY_FILE_NAME);
   let generated = false;
-  if (!exists(file)) {
+  if (!fileExists(file)) {
     if (!isDefault) throw new RootKeyFileError(`KEYTRAIL_ROOT_KEY_FILE is ${file}, which does not exist`);
     generated = generateRootKeyFile(file);
   }
@@ -99,7 +100,7 @@ function checkPermissions(file: string, isDefault: boolean, warn: (message: stri
 
 function checkDataDirKeyCheck(dataDir: string, rootKey: AesGcmRootKey): void {
   const kcvFile = join(dataDir, KEY_CHECK_FILE_NAME);
-  if (exists(kcvFile)) {
+  if (fileExists(kcvFile)) {
     const recorded = readFileSync(kcvFile, 'utf8').trim();
     if (recorded !== rootKey.keyCheckValue) throw new RootKeyMismatchError(recorded, rootKey.keyCheckValue, `The data folder ${dataDir}`);
     return;
@@ -108,12 +109,3 @@ function checkDataDirKeyCheck(dataDir: string, rootKey: AesGcmRootKey): void {
   writeFileSync(kcvFile, `${rootKey.keyCheckValue}\n`, { mode: 0o644 });
 }
 
-function exists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
-}
