@@ -68,7 +68,8 @@ const contextArb = fc.record({
 const scenario = fc.record({
   keyStatements: fc.array(keyStatement, { minLength: 0, maxLength: 5 }),
   identityStatements: fc.array(identityStatement, { minLength: 0, maxLength: 4 }),
-  grants: fc.array(grantArb, { maxLength: 3 }),
+  // Grant ids are unique on a key; the evaluator merges a key's grants with token grants by id.
+  grants: fc.uniqueArray(grantArb, { maxLength: 3, selector: (g) => g.grantId }),
   caller: fc.constantFrom(...callers),
   action: fc.constantFrom(...actions),
   context: contextArb,
