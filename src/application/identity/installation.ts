@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { isKmsError } from '../../domain/errors.js';
 import { principalKey } from '../../domain/identity/identity-directory.js';
+import { eventMetadata } from '../command-handler.js';
 import { Clock } from '../ports/clock.js';
 import { EventStore } from '../ports/event-store.js';
 import { WrongExpectedRevisionError } from '../ports/event-store-errors.js';
@@ -47,7 +48,7 @@ export class InstallationSetup {
   ) {}
 
   async ensure(region: string): Promise<Installation> {
-    const accountId = await this.chooseAccount();
+    const accountId = await this.chooseAccount(region);
     const context = (operation: string) => serviceCallContext(operation, region, this.clock.now());
     const directory = await this.identity.load(accountId);
     // Another node (or process) may be making the same steps right now: what it made first counts.
@@ -63,12 +64,13 @@ export class InstallationSetup {
   }
 
   /** The account this installation serves, chosen once, at the first start. */
-  private async chooseAccount(): Promise<string> {
+  private async chooseAccount(region: string): Promise<string> {
     const recorded = await this.recordedAccount();
     if (recorded) return recorded;
     const accountId = String(randomInt(100_000_000_000, 1_000_000_000_000)).padStart(12, '0');
     try {
-      await this.store.append(INSTALLATION_STREAM, [{ type: 'InstallationInitialized', data: { accountId, adminUserName: ADMIN_USER } }], 'no_stream');
+      const metadata = eventMetadata(serviceCallContext('InitializeInstallation', region, this.clock.now()), 1);
+      await this.store.append(INSTALLATION_STREAM, [{ type: 'InstallationInitialized', data: { accountId, adminUserName: ADMIN_USER }, metadata }], 'no_stream');
       return accountId;
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
