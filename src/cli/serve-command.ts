@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { SqliteKmsReadSide } from '../../projections/kms-read-side/sqlite-kms-read-side.js';
 import { InstallationSetup } from '../application/identity/installation.js';
 import { KeyMaintenance } from '../application/kms/maintenance/key-maintenance.js';
@@ -13,17 +13,11 @@ import { withContainer } from './with-container.js';
 export const CREDENTIALS_FILE_NAME = 'admin-credentials';
 export const CREDENTIALS_PROFILE = 'keytrail';
 
-function port(text: string): string {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
-  return text;
-}
-
 export function serveCommand(): Command {
   return withConfigOptions(new Command('serve'))
     .description('serve the AWS KMS API (npm start runs this)')
     .option('--host <address>', `address to listen on (${SETTINGS.host.env}, default ${SETTINGS.host.default})`)
-    .option('--port <port>', `port, 0 for any free one (${SETTINGS.port.env}, default ${SETTINGS.port.default})`, port)
+    .option('--port <port>', `port, 0 for any free one (${SETTINGS.port.env}, default ${SETTINGS.port.default})`)
     .action((options) =>
       withContainer(options, async (container) => {
         const config = container.get<KeyTrailConfig>(KeyTrailConfig);
