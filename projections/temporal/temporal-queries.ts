@@ -28,6 +28,9 @@ import {
   usageRecord,
 } from './version-rows.js';
 
+/** Usage rows up to an instant: by call time, or by global position. */
+const usageAt = (axis: Axis) => (axis === 'time' ? ' AND time <= @t' : axis === 'position' ? ' AND (commit_pos, prepare_pos) <= (@c, @p)' : '');
+
 /** The newest version first, in the order of the index the axis uses, so the lookup stops at the first match. */
 const latest = (axis: Axis) => (axis === 'time' ? 'ORDER BY from_time DESC, from_commit DESC, from_prepare DESC LIMIT 1' : 'ORDER BY from_commit DESC, from_prepare DESC LIMIT 1');
 const IN_ORDER = 'ORDER BY from_commit, from_prepare';
@@ -180,6 +183,38 @@ export class TemporalQueries {
     const order = axis === 'time' ? 'time, commit_pos, prepare_pos' : 'commit_pos, prepare_pos';
     const sql = `SELECT * FROM tt_key_usage WHERE key_id = @id${conditions.map((c) => ` AND ${c}`).join('')} ORDER BY ${order} LIMIT @limit`;
     return (this.prepared(sql).all({ id: keyId, limit, ...rangeParams(range) }) as Row[]).map(usageRecord);
+  }
+
+  keys(asOf?: AsOf): KeyVersion[] {
+    return this.all((a) => `SELECT * FROM tt_keys WHERE ${validAt(a)} ${IN_ORDER}`, asOf, {}).map(keyVersion);
+  }
+
+  accountIds(asOf?: AsOf): string[] {
+    return this.all((a) => `SELECT DISTINCT account_id FROM tt_principals WHERE ${validAt(a)} ORDER BY account_id`, asOf, {}).map((row) => row['account_id'] as string);
+  }
+
+  lastSuccessfulUse(keyId: string, operations: readonly string[], asOf?: AsOf): UsageRecord | null {
+    const row = this.one(
+      (a) => `SELECT * FROM tt_key_usage WHERE key_id = @id AND error_code IS NULL AND operation IN (SELECT value FROM json_each(@ops))${usageAt(a)}
+        ORDER BY time DESC, commit_pos DESC, prepare_pos DESC LIMIT 1`,
+      asOf,
+      { id: keyId, ops: JSON.stringify(operations) },
+    );
+    return row === undefined ? null : usageRecord(row);
+  }
+
+  lastUseAfterIdleness(keyId: string, operations: readonly string[], minimumGapMs: number, asOf?: AsOf): UsageRecord | null {
+    // Half a millisecond of slack: the difference of two times in floating-point seconds.
+    const row = this.one(
+      (a) => `SELECT * FROM (
+          SELECT *, LAG(time) OVER (ORDER BY time, commit_pos, prepare_pos) AS previous_time FROM tt_key_usage
+          WHERE key_id = @id AND error_code IS NULL AND operation IN (SELECT value FROM json_each(@ops))${usageAt(a)}
+        ) WHERE previous_time IS NULL OR (unixepoch(time, 'subsec') - unixepoch(previous_time, 'subsec')) * 1000 >= @gap - 0.5
+        ORDER BY time DESC, commit_pos DESC, prepare_pos DESC LIMIT 1`,
+      asOf,
+      { id: keyId, ops: JSON.stringify(operations), gap: minimumGapMs },
+    );
+    return row === undefined ? null : usageRecord(row);
   }
 
   private one(sql: (axis: Axis) => string, asOf: AsOf | undefined, params: Row): Row | undefined {

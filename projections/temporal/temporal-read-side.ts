@@ -100,4 +100,16 @@ export class SqliteTemporalReadSide extends ProjectionGroup implements TemporalR
   usage(keyId: string, range: Partial<Range>, limit: number): UsageRecord[] {
     return this.queries.usage(keyId, range, limit);
   }
+  keys(asOf?: AsOf): KeyVersion[] {
+    return this.queries.keys(asOf);
+  }
+  accountIds(asOf?: AsOf): string[] {
+    return this.queries.accountIds(asOf);
+  }
+  lastSuccessfulUse(keyId: string, operations: readonly string[], asOf?: AsOf): UsageRecord | null {
+    return this.queries.lastSuccessfulUse(keyId, operations, asOf);
+  }
+  lastUseAfterIdleness(keyId: string, operations: readonly string[], minimumGapMs: number, asOf?: AsOf): UsageRecord | null {
+    return this.queries.lastUseAfterIdleness(keyId, operations, minimumGapMs, asOf);
+  }
 }

@@ -12,6 +12,8 @@ import { bindTemporalReadSide } from '../../projections/temporal/bind-temporal-r
 import { SqliteTemporalReadSide } from '../../projections/temporal/temporal-read-side.js';
 import { AliasLimits, AliasRegistryService } from '../application/alias/alias-registry-service.js';
 import { CommandHandler, CommandHandlerSettings } from '../application/command-handler.js';
+import { bindCompliance } from '../application/compliance/bind-compliance.js';
+import { ComplianceSettings } from '../application/compliance/compliance-settings.js';
 import { AccessKeySecrets } from '../application/identity/access-key-secrets.js';
 import { EventSourcedAccessKeyDirectory } from '../application/identity/event-sourced-access-key-directory.js';
 import { IdentityService } from '../application/identity/identity-service.js';
@@ -97,6 +99,8 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
     opened.push(() => readSide.stop());
     return readSide;
   });
+  container.bind<ComplianceSettings>(ComplianceSettings).toConstantValue({ defaults: config.report });
+  bindCompliance(container);
   container.bind(QueryApiHandler).toSelf();
 
   container.bind<EventStore>(EventStore).toConstantValue(await openEventStore(config.store));

@@ -191,5 +191,18 @@ export interface TemporalReadModels {
   /** The principal and identity-policy versions of an account that began or ended in the range. */
   identityChangesIn(accountId: string, range: Range): PrincipalHistory;
   usage(keyId: string, range: Partial<Range>, limit: number): UsageRecord[];
+
+  /** Every key (of every account) as of the instant, deleted ones included. */
+  keys(asOf?: AsOf): KeyVersion[];
+  /** The accounts the identity directory had at the instant. */
+  accountIds(asOf?: AsOf): string[];
+  /** The newest successful call of one of these operations on the key, at or before the instant. */
+  lastSuccessfulUse(keyId: string, operations: readonly string[], asOf?: AsOf): UsageRecord | null;
+  /**
+   * The newest successful call of one of these operations, at or before the instant, that
+   * came at least `minimumGapMs` after the previous one, or that was the first: the use
+   * that last ended a spell of idleness.
+   */
+  lastUseAfterIdleness(keyId: string, operations: readonly string[], minimumGapMs: number, asOf?: AsOf): UsageRecord | null;
 }
 export const TemporalReadModels = Symbol.for('keytrail.TemporalReadModels');

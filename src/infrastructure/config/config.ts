@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { MAX_REPORT_DAYS } from '../../application/compliance/compliance-settings.js';
 
 /**
  * Where the events live. `sqlite:<path>` is the embedded default; an `esdb://` or
@@ -22,6 +23,8 @@ export interface KeyTrailConfig {
   readonly maintenanceIntervalMs: number;
   readonly grantLimits: { readonly grantsPerKey: number; readonly grantsPerGranteePerKey: number };
   readonly aliasLimits: { readonly aliasesPerKey: number; readonly aliasesPerRegion: number };
+  /** The limits of compliance reports' time-based controls, in days. */
+  readonly report: { readonly cryptoperiodDays: number; readonly grantMaxAgeDays: number; readonly unusedKeyDays: number };
 }
 
 export class ConfigError extends Error {
@@ -41,6 +44,9 @@ export const SETTINGS = {
   maintenanceIntervalMs: { env: 'KEYTRAIL_MAINTENANCE_INTERVAL_MS', default: '60000' },
   grantLimits: { env: 'KEYTRAIL_GRANT_LIMITS', default: 'aws' },
   aliasLimits: { env: 'KEYTRAIL_ALIAS_LIMITS', default: '50,unlimited' },
+  reportCryptoperiodDays: { env: 'KEYTRAIL_REPORT_CRYPTOPERIOD_DAYS', default: '365' },
+  reportGrantMaxAgeDays: { env: 'KEYTRAIL_REPORT_GRANT_MAX_AGE_DAYS', default: '90' },
+  reportUnusedKeyDays: { env: 'KEYTRAIL_REPORT_UNUSED_KEY_DAYS', default: '90' },
 } as const;
 
 export type ConfigOverrides = Partial<Record<keyof typeof SETTINGS, string>>;
@@ -61,6 +67,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     maintenanceIntervalMs: parseInteger('maintenanceIntervalMs', get('maintenanceIntervalMs') ?? SETTINGS.maintenanceIntervalMs.default, 0, 24 * 3600 * 1000),
     grantLimits: parseGrantLimits(get('grantLimits') ?? SETTINGS.grantLimits.default),
     aliasLimits: parseAliasLimits(get('aliasLimits') ?? SETTINGS.aliasLimits.default),
+    report: {
+      cryptoperiodDays: parseInteger('reportCryptoperiodDays', get('reportCryptoperiodDays') ?? SETTINGS.reportCryptoperiodDays.default, 1, MAX_REPORT_DAYS),
+      grantMaxAgeDays: parseInteger('reportGrantMaxAgeDays', get('reportGrantMaxAgeDays') ?? SETTINGS.reportGrantMaxAgeDays.default, 1, MAX_REPORT_DAYS),
+      unusedKeyDays: parseInteger('reportUnusedKeyDays', get('reportUnusedKeyDays') ?? SETTINGS.reportUnusedKeyDays.default, 1, MAX_REPORT_DAYS),
+    },
   };
 }
 

@@ -4,9 +4,10 @@
  * the keys and principals of its own account only.
  */
 import { randomUUID } from 'node:crypto';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { parsePrincipal } from '../../../application/audit/subjects.js';
 import { TimeTravelQueries } from '../../../application/audit/time-travel-queries.js';
+import { ComplianceReports } from '../../../application/compliance/compliance-reports.js';
 import { AccessKeyDirectory } from '../../../application/ports/access-key-directory.js';
 import { Clock } from '../../../application/ports/clock.js';
 import { KmsError } from '../../../domain/errors.js';
@@ -15,6 +16,7 @@ import type { WireRequest } from '../kms-request-handler.js';
 import { SigV4Authenticator } from '../sigv4/sigv4-authenticator.js';
 import { errorResponse, type WireResponse } from '../wire-response.js';
 import { QUERY_ROUTES, required, type Query } from './query-routes.js';
+import { REPORT_ROUTES } from './report-routes.js';
 
 export const QUERY_API_PREFIX = '/_keytrail/';
 
@@ -26,6 +28,8 @@ export class QueryApiHandler {
     @inject(TimeTravelQueries) private readonly queries: TimeTravelQueries,
     @inject(AccessKeyDirectory) directory: AccessKeyDirectory,
     @inject(Clock) private readonly clock: Clock,
+    /** The compliance reports under /_keytrail/report, when the composition root binds them. */
+    @inject(ComplianceReports) @optional() private readonly reports?: ComplianceReports,
   ) {
     this.authenticator = new SigV4Authenticator(directory, clock);
   }
@@ -35,11 +39,19 @@ export class QueryApiHandler {
     try {
       const name = request.path.slice(QUERY_API_PREFIX.length);
       const route = Object.hasOwn(QUERY_ROUTES, name) ? QUERY_ROUTES[name] : undefined;
-      if (request.method !== 'GET' || route === undefined) {
-        throw new KmsError('UnknownOperationException', `The query API serves GET ${QUERY_API_PREFIX}{${Object.keys(QUERY_ROUTES).join(',')}}`);
+      const reportRoute = this.reports !== undefined && Object.hasOwn(REPORT_ROUTES, name) ? REPORT_ROUTES[name] : undefined;
+      if (request.method !== 'GET' || (route === undefined && reportRoute === undefined)) {
+        const names = [...Object.keys(QUERY_ROUTES), ...(this.reports === undefined ? [] : Object.keys(REPORT_ROUTES))];
+        throw new KmsError('UnknownOperationException', `The query API serves GET ${QUERY_API_PREFIX}{${names.join(',')}}`);
       }
       const { caller } = await this.authenticator.authenticate(request);
       const query = request.query as Query;
+      // A report covers the caller's own account only.
+      if (reportRoute !== undefined) {
+        const rendered = await reportRoute.run(this.reports!, query, caller.accountId);
+        return respond(200, requestId, this.clock.now(), rendered.body, rendered.contentType);
+      }
+      if (route === undefined) throw new KmsError('UnknownOperationException', `No route ${name}`);
       if (route.key !== undefined && query[route.key] !== undefined) {
         const account = await this.queries.accountOfKey(required(query, route.key));
         if (account !== null && account !== caller.accountId) throw denied(caller.arn);
@@ -64,10 +76,13 @@ function denied(arn: string): KmsError {
 }
 
 function json(status: number, requestId: string, now: Date, answer: unknown): WireResponse {
-  const body = JSON.stringify(answer);
+  return respond(status, requestId, now, JSON.stringify(answer), 'application/json');
+}
+
+function respond(status: number, requestId: string, now: Date, body: string, contentType: string): WireResponse {
   return {
     status,
-    headers: { 'x-amzn-RequestId': requestId, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), Date: now.toUTCString() },
+    headers: { 'x-amzn-RequestId': requestId, 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)), Date: now.toUTCString() },
     body,
   };
 }
