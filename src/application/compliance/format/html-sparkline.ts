@@ -31,4 +31,3 @@ export function renderFailSparkline(timeline: readonly TimelinePoint[], controlI
       : `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${fails.map((v, i) => `${n(x(i))},${n(y(v))}`).join(' ')}"/>`;
   return `<svg class="spark" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img"${attr('aria-label', label)}${attr('data-fails', fails.join(' '))}><title>${escapeHtml(label)}</title>${fails.length === 0 ? '' : shape}</svg>`;
 }
-
