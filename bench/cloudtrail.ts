@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import 'reflect-metadata';
 import { CloudTrailReplay } from '../src/application/cloudtrail/cloudtrail-replay.js';
+import { InProcessRecordSource } from '../src/application/cloudtrail/in-process-record-source.js';
 import { KeyLocator } from '../src/application/cloudtrail/key-location.js';
 import { TrailExporter } from '../src/application/cloudtrail/trail-exporter.js';
 import type { EventToAppend, JsonObject } from '../src/application/ports/event-store.js';
@@ -134,9 +135,10 @@ async function child(mode: string, db: string, out: string): Promise<void> {
   const t = performance.now();
   let count = 0;
   if (mode === 'readAll') {
-    for await (const e of store.readAll()) if (e.revision >= 0n) count++;
+    // Every event parsed, as the table says: the store parses data and metadata only when asked.
+    for await (const e of store.readAll()) if (e.data !== undefined && e.metadata !== undefined) count++;
   } else {
-    const exporter = new TrailExporter(store, new CloudTrailReplay(store, new KeyLocator(store)), signer);
+    const exporter = new TrailExporter(new InProcessRecordSource(store, new CloudTrailReplay(store, new KeyLocator(store))), signer);
     count = (await exporter.export(new FsTrailFolder(out), { bucket: 'bench-bucket', trailName: 'bench' })).records;
   }
   const ms = performance.now() - t;

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { cloudTrailTime } from './aws-time.js';
-import type { CloudTrailRecord } from './cloudtrail-record.js';
 import { digestDocument, digestStringToSign, type DigestLogFile, type PreviousDigest } from './digest-file.js';
 import { digestKey, HOUR_MS, hourOf, logFileKey, WINDOW_MS, windowOf } from './trail-layout.js';
 import type { TrailObjectWriter, TrailSigner, TrailStorage } from './trail-ports.js';
@@ -43,6 +42,8 @@ export class InFlightWrites {
   }
 }
 
+const COMMA = new Uint8Array([0x2c]);
+
 interface OpenLogFile {
   readonly windowStart: number;
   readonly key: string;
@@ -64,7 +65,8 @@ export class TrailChannel {
   /** No log file may start before this: its window, or its hour's digest, is delivered. */
   private floor = Number.NEGATIVE_INFINITY;
   private nextDigestStart: number | null;
-  private hourFiles: DigestLogFile[] = [];
+  /** This hour's log files; each hash may still be being computed. */
+  private hourFiles: Array<Promise<DigestLogFile>> = [];
   private previous: PreviousDigest | null = null;
   private lastWindow: number | null = null;
   logFiles = 0;
@@ -79,14 +81,17 @@ export class TrailChannel {
     this.nextDigestStart = chainStart;
   }
 
-  /** Resolves at once (undefined) unless a file must be opened or closed, or the writer asks to wait. */
-  add(record: CloudTrailRecord, timeMs: number): Promise<void> | undefined {
+  /**
+   * Adds one record (its JSON, UTF-8). Resolves at once (undefined) unless a file must be
+   * opened or closed, or the writer asks to wait.
+   */
+  add(record: Uint8Array, timeMs: number): Promise<void> | undefined {
     const window = Math.max(windowOf(timeMs), this.floor);
     if (this.open === null || this.open.windowStart !== window) return this.addToNewFile(record, timeMs, window);
     return this.append(this.open, record, timeMs);
   }
 
-  private async addToNewFile(record: CloudTrailRecord, timeMs: number, window: number): Promise<void> {
+  private async addToNewFile(record: Uint8Array, timeMs: number, window: number): Promise<void> {
     if (this.open !== null) await this.closeLogFile();
     this.nextDigestStart ??= hourOf(window);
     await this.digestUntil(hourOf(window));
@@ -99,8 +104,9 @@ export class TrailChannel {
     await this.append(file, record, timeMs);
   }
 
-  private append(file: OpenLogFile, record: CloudTrailRecord, timeMs: number): Promise<void> | undefined {
-    const pending = file.writer.write(file.count === 0 ? JSON.stringify(record) : `,${JSON.stringify(record)}`);
+  private append(file: OpenLogFile, record: Uint8Array, timeMs: number): Promise<void> | undefined {
+    const separated = file.count > 0 ? file.writer.write(COMMA) : undefined;
+    const pending = file.writer.write(record) ?? separated;
     file.count++;
     if (timeMs < file.oldestMs) file.oldestMs = timeMs;
     if (timeMs > file.newestMs) file.newestMs = timeMs;
@@ -130,16 +136,22 @@ export class TrailChannel {
     this.open = null;
     await file.writer.write(']}');
     const { sha256, written } = file.writer.close();
+    const { bucket } = this.settings;
+    const listed = sha256.then(
+      (hashValue): DigestLogFile => ({
+        s3Bucket: bucket,
+        s3Object: file.key,
+        hashValue,
+        hashAlgorithm: 'SHA-256',
+        newestEventTime: cloudTrailTime(file.newestMs),
+        oldestEventTime: cloudTrailTime(file.oldestMs),
+      }),
+    );
+    // Failures surface where the hour's digest awaits it.
+    listed.catch(() => undefined);
+    this.hourFiles.push(listed);
     await this.settings.writes.add(written);
     this.logFiles++;
-    this.hourFiles.push({
-      s3Bucket: this.settings.bucket,
-      s3Object: file.key,
-      hashValue: sha256,
-      hashAlgorithm: 'SHA-256',
-      newestEventTime: cloudTrailTime(file.newestMs),
-      oldestEventTime: cloudTrailTime(file.oldestMs),
-    });
     this.floor = Math.max(this.floor, file.windowStart + WINDOW_MS);
   }
 
@@ -156,8 +168,9 @@ export class TrailChannel {
   private async writeDigest(startMs: number, endMs: number): Promise<void> {
     const { bucket, trailName, storage, signer } = this.settings;
     const key = digestKey(this.account, this.region, trailName, endMs);
-    const logFiles = this.hourFiles;
+    const listed = this.hourFiles;
     this.hourFiles = [];
+    const logFiles = await Promise.all(listed);
     const content = JSON.stringify(
       digestDocument({ account: this.account, bucket, key, startMs, endMs, fingerprint: signer.fingerprint, algorithm: signer.algorithm, logFiles, previous: this.previous }),
     );

@@ -1,10 +1,9 @@
 import { inject, injectable } from 'inversify';
-import { EventStore, type GlobalPosition } from '../ports/event-store.js';
-import { AUDIT_FILTER } from './audit-events.js';
-import { CloudTrailReplay, type ReplayRange } from './cloudtrail-replay.js';
 import { HOUR_MS, hourOf, windowOf } from './trail-layout.js';
 import { InFlightWrites, TrailChannel } from './trail-channel.js';
 import { TrailSigner, type TrailStorage } from './trail-ports.js';
+import type { ReplayRange } from './cloudtrail-replay.js';
+import { TrailRecordSource } from './trail-record-source.js';
 
 export interface ExportOptions extends ReplayRange {
   /** The bucket the digests and log files name (digestS3Bucket, s3Bucket). */
@@ -28,7 +27,6 @@ export interface ExportSummary {
   readonly channels: ReadonlyArray<{ readonly account: string; readonly region: string; readonly logFiles: number; readonly digests: number }>;
 }
 
-const PROGRESS_EVERY = 4096;
 /** Log and digest files being compressed and closed at once, at most. */
 const MAX_OPEN_WRITES = 32;
 
@@ -42,8 +40,7 @@ const MAX_OPEN_WRITES = 32;
 @injectable()
 export class TrailExporter {
   constructor(
-    @inject(EventStore) private readonly store: EventStore,
-    @inject(CloudTrailReplay) private readonly replay: CloudTrailReplay,
+    @inject(TrailRecordSource) private readonly source: TrailRecordSource,
     @inject(TrailSigner) private readonly signer: TrailSigner,
   ) {}
 
@@ -52,51 +49,49 @@ export class TrailExporter {
     const writes = new InFlightWrites(MAX_OPEN_WRITES);
     const settings = { bucket: options.bucket, trailName: options.trailName, storage, signer: this.signer, writes };
     const chainStart = options.from === undefined ? null : hourOf(options.from.getTime());
-    const progress = await this.progressMeter(options.onProgress);
+    const report = options.onProgress ?? (() => undefined);
     let records = 0;
     let watermark = Number.NEGATIVE_INFINITY;
-    let events = 0;
-    // The log is read here rather than through replay.history: most events become a record
-    // without waiting on anything, and then cost no promise of their own.
-    for await (const event of this.store.readAll({ filter: AUDIT_FILTER })) {
-      if (++events % PROGRESS_EVERY === 0) progress(records, event.position);
-      const soon = this.replay.replaySoon(event, options);
-      const replayed = soon instanceof Promise ? await soon : soon;
-      if (replayed === null) continue;
-      const { record, timeMs } = replayed;
-      const name = `${record.recipientAccountId}|${record.awsRegion}`;
-      let channel = channels.get(name);
-      if (channel === undefined) {
-        channel = new TrailChannel(record.recipientAccountId, record.awsRegion, settings, chainStart);
-        channels.set(name, channel);
+    for await (const batch of this.source.batches(rangeOf(options))) {
+      const named = batch.channels.map(({ account, region }) => {
+        const name = `${account}|${region}`;
+        let channel = channels.get(name);
+        if (channel === undefined) {
+          channel = new TrailChannel(account, region, settings, chainStart);
+          channels.set(name, channel);
+        }
+        return channel;
+      });
+      const { text, ends, timeMs: times, channelOf } = batch;
+      let start = 0;
+      for (let i = 0; i < batch.count; i++) {
+        const end = ends[i]!;
+        const timeMs = times[i]!;
+        const added = named[channelOf[i]!]!.add(text.subarray(start, end), timeMs);
+        if (added !== undefined) await added;
+        start = end;
+        records++;
+        const window = windowOf(timeMs);
+        if (window > watermark) {
+          watermark = window;
+          for (const c of channels.values()) await c.advance(watermark);
+        }
       }
-      const added = channel.add(record, timeMs);
-      if (added !== undefined) await added;
-      records++;
-      if (windowOf(timeMs) > watermark) {
-        watermark = windowOf(timeMs);
-        for (const c of channels.values()) await c.advance(watermark);
-      }
+      report({ records, fraction: batch.fraction });
     }
     const end = options.to !== undefined ? Math.ceil(options.to.getTime() / HOUR_MS) * HOUR_MS : hourOf(watermark) + HOUR_MS;
     for (const c of channels.values()) await c.finish(end);
     await writes.settle();
-    progress(records, null);
+    report({ records, fraction: 1 });
     const list = [...channels.values()].map((c) => ({ account: c.account, region: c.region, logFiles: c.logFiles, digests: c.digests }));
     return { records, logFiles: list.reduce((n, c) => n + c.logFiles, 0), digests: list.reduce((n, c) => n + c.digests, 0), channels: list };
   }
+}
 
-  /** Progress as the share of the log's positions passed: the log's size is not otherwise known up front. */
-  private async progressMeter(report: ExportOptions['onProgress']): Promise<(records: number, at: GlobalPosition | null) => void> {
-    if (report === undefined) return () => undefined;
-    let first: bigint | null = null;
-    let last: bigint | null = null;
-    for await (const e of this.store.readAll({ filter: AUDIT_FILTER, maxCount: 1 })) first = e.position.commit;
-    for await (const e of this.store.readAll({ filter: AUDIT_FILTER, direction: 'backwards', maxCount: 1 })) last = e.position.commit;
-    return (records, at) => {
-      const span = first === null || last === null || last === first ? 1 : Number(last - first);
-      const fraction = at === null ? 1 : first === null ? 1 : Math.min(1, Number(at.commit - first) / span);
-      report({ records, fraction });
-    };
-  }
+function rangeOf(options: ExportOptions): ReplayRange {
+  return {
+    ...(options.from !== undefined ? { from: options.from } : {}),
+    ...(options.to !== undefined ? { to: options.to } : {}),
+    ...(options.account !== undefined ? { account: options.account } : {}),
+  };
 }

@@ -6,13 +6,17 @@
 
 /** One object being written; the text is its uncompressed content, stored gzip-compressed. */
 export interface TrailObjectWriter {
-  /** Resolves at once unless the writer asks the caller to wait (back-pressure). */
-  write(text: string): Promise<void> | undefined;
   /**
-   * Finishes the object: the SHA-256 (hex) of its uncompressed content, as digests list it,
-   * is known at once; `written` settles when the object is durably in place.
+   * Text, or UTF-8 bytes the writer may keep until the object is closed (the caller does
+   * not reuse them). Resolves at once unless the writer asks the caller to wait.
    */
-  close(): { readonly sha256: string; readonly written: Promise<void> };
+  write(text: string | Uint8Array): Promise<void> | undefined;
+  /**
+   * Finishes the object: `sha256` settles with the SHA-256 (hex) of its uncompressed
+   * content, as digests list it, and `written` when the object is durably in place. Both
+   * may be computed off this thread; the caller carries on meanwhile.
+   */
+  close(): { readonly sha256: Promise<string>; readonly written: Promise<void> };
 }
 
 /** S3 user metadata that travels with a digest object: where CloudTrail keeps the signature. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto, type Hash } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -21,14 +21,20 @@ import {
  */
 export const SIGNATURE_SIDECAR_SUFFIX = '.metadata.json';
 
-/** Text is gathered into chunks this large before compression: fewer, larger zlib calls. */
-const CHUNK_CHARS = 256 * 1024;
+/** Content is gathered into chunks this large (bytes, or characters of text) before compression: fewer, larger zlib calls. */
+const CHUNK_BYTES = 256 * 1024;
 /** Compression runs on libuv's threads; the writer waits only once this much awaits it. */
 const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 
 const gzipAsync = promisify(gzip);
 // Fastest level: JSON records still shrink about tenfold.
 const GZIP_OPTIONS = { level: constants.Z_BEST_SPEED };
+/**
+ * A whole small object is compressed in one call: an output buffer that holds its result
+ * saves trips between zlib's thread and this one. Deflate's output does not depend on
+ * how its output buffer is sized, so the bytes are the same.
+ */
+const ONE_SHOT_OPTIONS = { ...GZIP_OPTIONS, chunkSize: 64 * 1024 };
 
 /**
  * Most objects are smaller than one chunk: they are compressed in one call on libuv's
@@ -38,8 +44,9 @@ const GZIP_OPTIONS = { level: constants.Z_BEST_SPEED };
  */
 class GzipFileWriter implements TrailObjectWriter {
   private stream: { readonly gzip: Gzip; readonly done: Promise<unknown> } | null = null;
-  private readonly hash = createHash('sha256');
-  private parts: string[] = [];
+  /** Only an object too large for one chunk is hashed as it goes. */
+  private readonly hash: Hash = createHash('sha256');
+  private parts: Array<string | Uint8Array> = [];
   private size = 0;
 
   constructor(
@@ -47,23 +54,29 @@ class GzipFileWriter implements TrailObjectWriter {
     private readonly folders: Set<string>,
   ) {}
 
-  write(text: string): Promise<void> | undefined {
+  write(text: string | Uint8Array): Promise<void> | undefined {
     this.parts.push(text);
     this.size += text.length;
-    return this.size >= CHUNK_CHARS ? this.flush() : undefined;
+    return this.size >= CHUNK_BYTES ? this.flush() : undefined;
   }
 
-  private takeChunk(): Buffer {
-    const chunk = Buffer.from(this.parts.length === 1 ? this.parts[0]! : this.parts.join(''), 'utf8');
+  /** The content gathered so far, added to the running hash when the object streams. */
+  private takeChunk(hashed: boolean): Buffer {
+    const parts = this.parts;
+    const only = parts.length === 1 ? parts[0]! : undefined;
+    let chunk: Buffer;
+    if (typeof only === 'string') chunk = Buffer.from(only, 'utf8');
+    else if (only !== undefined) chunk = Buffer.from(only.buffer, only.byteOffset, only.byteLength);
+    else chunk = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
     this.parts = [];
     this.size = 0;
-    this.hash.update(chunk);
+    if (hashed) this.hash.update(chunk);
     return chunk;
   }
 
   private flush(): Promise<void> | undefined {
     if (this.size === 0) return undefined;
-    const chunk = this.takeChunk();
+    const chunk = this.takeChunk(true);
     const { gzip } = (this.stream ??= this.openStream());
     gzip.write(chunk);
     return gzip.writableLength > MAX_PENDING_BYTES ? once(gzip, 'drain').then(() => undefined) : undefined;
@@ -85,16 +98,19 @@ class GzipFileWriter implements TrailObjectWriter {
     this.folders.add(folder);
   }
 
-  close(): { sha256: string; written: Promise<void> } {
+  close(): { sha256: Promise<string>; written: Promise<void> } {
     if (this.stream === null) {
-      const chunk = this.takeChunk();
-      const sha256 = this.hash.digest('hex');
+      // The usual case: hashing and compressing both run on libuv's threads.
+      const chunk = this.takeChunk(false);
       this.ensureFolder();
-      return { sha256, written: gzipAsync(chunk, GZIP_OPTIONS).then((compressed) => writeFile(this.path, compressed)) };
+      return {
+        sha256: webcrypto.subtle.digest('SHA-256', chunk).then((d) => Buffer.from(d).toString('hex')),
+        written: gzipAsync(chunk, ONE_SHOT_OPTIONS).then((compressed) => writeFile(this.path, compressed)),
+      };
     }
-    if (this.size > 0) this.stream.gzip.write(this.takeChunk());
+    if (this.size > 0) this.stream.gzip.write(this.takeChunk(true));
     this.stream.gzip.end();
-    return { sha256: this.hash.digest('hex'), written: this.stream.done.then(() => undefined) };
+    return { sha256: Promise.resolve(this.hash.digest('hex')), written: this.stream.done.then(() => undefined) };
   }
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudTrailReplay } from '../../../src/application/cloudtrail/cloudtrail-replay.js';
 import type { CloudTrailRecord } from '../../../src/application/cloudtrail/cloudtrail-record.js';
+import { InProcessRecordSource } from '../../../src/application/cloudtrail/in-process-record-source.js';
 import { KeyLocator } from '../../../src/application/cloudtrail/key-location.js';
 import { TrailExporter, type ExportSummary } from '../../../src/application/cloudtrail/trail-exporter.js';
 import { TrailSigner } from '../../../src/application/cloudtrail/trail-ports.js';
@@ -24,7 +25,7 @@ export async function replayAll(store: EventStore): Promise<CloudTrailRecord[]> 
 }
 
 export function exporter(store: EventStore, signer: TrailSigner = TEST_SIGNER): TrailExporter {
-  return new TrailExporter(store, new CloudTrailReplay(store, new KeyLocator(store)), signer);
+  return new TrailExporter(new InProcessRecordSource(store, new CloudTrailReplay(store, new KeyLocator(store))), signer);
 }
 
 export async function exportTo(store: EventStore, dir: string, options: { from?: Date; to?: Date; account?: string } = {}): Promise<ExportSummary> {
