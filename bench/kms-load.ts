@@ -116,6 +116,8 @@ export interface LoadResult {
   readonly clientCores: number;
   /** CPU time of the server process in the window, in cores. */
   readonly serverCores: number;
+  /** CPU time of the server's main (JavaScript) thread in the window, in cores: the serial part. */
+  readonly serverMainThreadCores: number;
 }
 
 /**
@@ -134,15 +136,20 @@ export async function runLoad(
   let succeeded = 0;
   let clientCpuAtStart: NodeJS.CpuUsage | null = null;
   let serverCpuAtStart = 0;
+  let mainThreadCpuAtStart = 0;
+  const mainThreadStat = `/proc/${options.serverPid}/task/${options.serverPid}/stat`;
   const markWindowStart = setTimeout(() => {
     clientCpuAtStart = process.cpuUsage();
     serverCpuAtStart = processCpuSeconds(options.serverPid);
+    mainThreadCpuAtStart = cpuSeconds(mainThreadStat);
   }, options.warmupMs);
   let clientCpu: NodeJS.CpuUsage = { user: 0, system: 0 };
   let serverCpu = 0;
+  let mainThreadCpu = 0;
   const markWindowEnd = setTimeout(() => {
     clientCpu = process.cpuUsage(clientCpuAtStart ?? undefined);
     serverCpu = processCpuSeconds(options.serverPid) - serverCpuAtStart;
+    mainThreadCpu = cpuSeconds(mainThreadStat) - mainThreadCpuAtStart;
   }, options.warmupMs + options.measureMs);
   try {
     await Promise.all(
@@ -165,14 +172,20 @@ export async function runLoad(
     succeeded,
     clientCores: (clientCpu.user + clientCpu.system) / 1e6 / seconds,
     serverCores: serverCpu / seconds,
+    serverMainThreadCores: mainThreadCpu / seconds,
   };
 }
 
 /** utime + stime of a process from /proc, in seconds (Linux clock ticks are 1/100 s). */
 function processCpuSeconds(pid: number): number {
+  return cpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** utime + stime from a /proc stat file (a process's, or one thread's under task/), in seconds. */
+function cpuSeconds(path: string): number {
   try {
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {

@@ -14,13 +14,16 @@ interface IndexedAccessKey {
   readonly principalId: string;
   readonly wrappedSecret: string;
   readonly active: boolean;
+  /** What lookups return: one object per state of the key, so a verifier may cache by it. */
+  readonly record: AccessKeyRecord;
 }
 
 /**
  * Access keys for request authentication, straight from the identity streams: an index
  * by access key id (which does not tell its account) that catches up with the log before
  * every lookup, so a key works, stops or goes the moment its event is written, on every
- * node. Secrets stay wrapped in the index and are unwrapped per lookup, never cached.
+ * node. Secrets stay wrapped in the index and are unwrapped when a lookup's secret is
+ * read, never cached.
  */
 @injectable()
 export class EventSourcedAccessKeyDirectory implements AccessKeyDirectory {
@@ -36,13 +39,7 @@ export class EventSourcedAccessKeyDirectory implements AccessKeyDirectory {
 
   async find(accessKeyId: string): Promise<AccessKeyRecord | null> {
     await this.catchUp();
-    const key = this.keys.get(accessKeyId);
-    if (!key) return null;
-    return {
-      secretAccessKey: this.secrets.reveal(accessKeyId, key.wrappedSecret),
-      active: key.active,
-      caller: callerOf(accessKeyId, key),
-    };
+    return this.keys.get(accessKeyId)?.record ?? null;
   }
 
   /**
@@ -86,17 +83,30 @@ export class EventSourcedAccessKeyDirectory implements AccessKeyDirectory {
     return head;
   }
 
+  private indexed(accessKeyId: string, key: Omit<IndexedAccessKey, 'record'>): IndexedAccessKey {
+    const secrets = this.secrets;
+    const record: AccessKeyRecord = {
+      // Unwrapped when read, anew each time: never held in the clear.
+      get secretAccessKey(): string {
+        return secrets.reveal(accessKeyId, key.wrappedSecret);
+      },
+      active: key.active,
+      caller: callerOf(accessKeyId, key),
+    };
+    return { ...key, record };
+  }
+
   private apply(accountId: string, event: IdentityEvent): void {
     switch (event.type) {
       case 'AccessKeyCreated': {
         const { accessKeyId, userName, principalArn, principalId, wrappedSecret } = event.data;
-        this.keys.set(accessKeyId, { accountId, userName, principalArn, principalId, wrappedSecret, active: true });
+        this.keys.set(accessKeyId, this.indexed(accessKeyId, { accountId, userName, principalArn, principalId, wrappedSecret, active: true }));
         break;
       }
       case 'AccessKeyActivated':
       case 'AccessKeyDeactivated': {
         const key = this.keys.get(event.data.accessKeyId);
-        if (key) this.keys.set(event.data.accessKeyId, { ...key, active: event.type === 'AccessKeyActivated' });
+        if (key) this.keys.set(event.data.accessKeyId, this.indexed(event.data.accessKeyId, { ...key, active: event.type === 'AccessKeyActivated' }));
         break;
       }
       case 'AccessKeyDeleted':
@@ -108,7 +118,7 @@ export class EventSourcedAccessKeyDirectory implements AccessKeyDirectory {
   }
 }
 
-function callerOf(accessKeyId: string, key: IndexedAccessKey): CallerIdentity {
+function callerOf(accessKeyId: string, key: Omit<IndexedAccessKey, 'record'>): CallerIdentity {
   if (key.userName === null) {
     return { type: 'Root', principalId: key.accountId, arn: key.principalArn, accountId: key.accountId, accessKeyId };
   }

@@ -62,7 +62,7 @@ export class AccessControl {
       ...(key === null ? {} : this.keySide(key, grantTokens ?? [], policyOverride)),
       ...(targetGrant === undefined ? {} : { targetGrant }),
     };
-    if (key !== null && mentionsResourceAliases(key.policy, identityPolicies)) {
+    if (key !== null && mentionsResourceAliases(this.keyPolicyDocument(key.policy), key.policy, identityPolicies)) {
       await call.once('readSide.catchUp', () => this.readSide.catchUp());
       return authorize({ ...request, key: { ...request.key!, aliases: this.readSide.aliasesOfKey(key.keyId) } });
     }
@@ -120,9 +120,20 @@ export class AccessControl {
   }
 }
 
-function mentionsResourceAliases(keyPolicy: string, identityPolicies: readonly IdentityPolicy[]): boolean {
-  const needle = /resourcealiases/i;
-  return needle.test(keyPolicy) || identityPolicies.some((p) => needle.test(JSON.stringify(p.document)));
+const RESOURCE_ALIASES = /resourcealiases/i;
+/** Parsed documents are cached and immutable, so what they mention is worked out once per document. */
+const documentMentionsAliases = new WeakMap<PolicyDocument, boolean>();
+
+function mentionsResourceAliases(keyPolicy: PolicyDocument, keyPolicyText: string, identityPolicies: readonly IdentityPolicy[]): boolean {
+  const mentions = (document: PolicyDocument, text: () => string): boolean => {
+    let found = documentMentionsAliases.get(document);
+    if (found === undefined) {
+      found = RESOURCE_ALIASES.test(text());
+      documentMentionsAliases.set(document, found);
+    }
+    return found;
+  };
+  return mentions(keyPolicy, () => keyPolicyText) || identityPolicies.some((p) => mentions(p.document, () => JSON.stringify(p.document)));
 }
 
 /** The key as the evaluator reads it: shared by live calls and the read side's "as of T" questions. */

@@ -127,7 +127,7 @@ export class KmsHttpServer {
         if (size > drainCap) settle(() => reject(new BodyTooLarge(false)));
         else if (size <= limit) chunks.push(chunk);
       });
-      req.once('end', () => settle(() => (size > limit ? reject(new BodyTooLarge(true)) : resolve(Buffer.concat(chunks)))));
+      req.once('end', () => settle(() => (size > limit ? reject(new BodyTooLarge(true)) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)))));
       req.once('error', (error) => settle(() => reject(error)));
       // A client that hangs up mid-body ends the request without 'end'.
       req.once('close', () => settle(() => reject(new Error('request closed before its body ended'))));
@@ -136,17 +136,21 @@ export class KmsHttpServer {
 
   private write(res: ServerResponse, response: WireResponse, closeConnection = false): void {
     if (res.headersSent || res.destroyed) return;
-    res.writeHead(response.status, { ...response.headers, ...(closeConnection ? { Connection: 'close' } : {}) });
+    res.writeHead(response.status, closeConnection ? { ...response.headers, Connection: 'close' } : response.headers);
     res.end(response.body);
   }
 }
 
 function headersOf(req: IncomingMessage): Record<string, string> {
-  // No prototype: a header named "constructor" or "__proto__" is just a header.
+  // No prototype: a header named "constructor" or "__proto__" is just a header (with no
+  // prototype there is no __proto__ accessor, so assigning one makes an own property).
   const headers = Object.create(null) as Record<string, string>;
   // SigV4 joins repeated headers with a bare comma; node's joined form would use ", ".
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (values) Object.defineProperty(headers, name, { value: values.join(','), enumerable: true });
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
   return headers;
 }
@@ -157,7 +161,11 @@ function splitTarget(target: string): [string, string] {
   return question < 0 ? [target, ''] : [target.slice(0, question), target.slice(question + 1)];
 }
 
+const NO_QUERY: Record<string, string | string[]> = Object.freeze(Object.create(null) as Record<string, string | string[]>);
+
 function queryOf(search: string): Record<string, string | string[]> {
+  // AWS JSON requests carry no query string: no parser for the usual case.
+  if (search === '') return NO_QUERY;
   const params = new URLSearchParams(search);
   // fromEntries defines own properties, so a "__proto__" parameter stays a parameter.
   return Object.fromEntries(

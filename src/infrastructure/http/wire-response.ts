@@ -8,13 +8,22 @@ export interface WireResponse {
   readonly body: string;
 }
 
+/** The Date header has a one-second resolution: formatted once per second, not per response. */
+let lastDate = { second: Number.NaN, text: '' };
+
+function httpDate(now: Date): string {
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastDate.second) lastDate = { second, text: now.toUTCString() };
+  return lastDate.text;
+}
+
 function headers(requestId: string, now: Date, body: string): Record<string, string> {
   return {
     'x-amzn-RequestId': requestId,
     'Content-Type': AMZ_JSON_1_1,
     'Content-Length': String(Buffer.byteLength(body)),
     // From the injected clock: SDKs correct their clock skew from this header.
-    Date: now.toUTCString(),
+    Date: httpDate(now),
   };
 }
 

@@ -9,6 +9,8 @@ import type {
   EventToAppend,
   ExpectedRevision,
   GlobalPosition,
+  JsonObject,
+  JsonValue,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -16,10 +18,13 @@ import type {
   Subscription,
 } from '../../../application/ports/event-store.js';
 import { StreamDeletedError, WrongExpectedRevisionError } from '../../../application/ports/event-store-errors.js';
+import { createBatchWriter, type EncodedEvent, type WriteError, type WriteOp, type WriteOutcome } from './batch-writer.js';
 import { prepareDatabase } from './schema.js';
 import { filterKey, filterPredicate } from './sql-filter.js';
 import { pagedIterable } from './paged-iterable.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
+import { RecentRows } from './recent-rows.js';
+import { WriterThread } from './writer-thread.js';
 
 export interface SqliteEventStoreOptions {
   /** Events read per query by readAll, readStream and subscriptions. */
@@ -29,67 +34,78 @@ export interface SqliteEventStoreOptions {
    * same file. Appends made through this instance wake subscribers at once.
    */
   readonly pollIntervalMs?: number;
+  /**
+   * Write on a worker thread (the default for files) so the fsync of a commit never holds
+   * this thread. An in-memory database lives in one connection, so it is written here.
+   */
+  readonly writerThread?: boolean;
 }
 
 export type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string, created: number];
 
-interface PendingAppend {
-  readonly stream: string;
-  readonly events: readonly EventToAppend[];
-  readonly expected: ExpectedRevision;
-  resolve(result: AppendResult): void;
+interface PendingOp {
+  readonly op: WriteOp;
+  resolve(outcome: WriteOutcome & { ok: true }): void;
   reject(error: unknown): void;
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+interface Writer {
+  write(ops: readonly WriteOp[]): Promise<WriteOutcome[]>;
+  close(): Promise<void>;
+}
+
+const MAX_BATCHES_IN_FLIGHT = 1;
+/** Subscription pages kept for sharing within a turn of the event loop. */
+const SHARED_PAGES = 4;
 
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, created';
 
 /**
- * The embedded engine: one SQLite file. Appends that arrive in the same turn of the
- * event loop are written in one transaction (group commit): one fsync acknowledges all
- * of them, yet each append succeeds or fails on its own, atomically.
+ * The embedded engine: one SQLite file. Appends (and deletes) that arrive in the same
+ * turn of the event loop, or while the writer is busy with earlier ones, are written in
+ * one transaction (group commit): one fsync acknowledges all of them, yet each succeeds or
+ * fails on its own, atomically. On a file the writing happens on a writer thread with its
+ * own connection; this thread keeps a connection for reads (WAL lets them run beside it).
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly pageSize: number;
   readonly pollIntervalMs: number;
-  private pending: PendingAppend[] = [];
+  private readonly writer: Writer;
+  private pending: PendingOp[] = [];
   private flushScheduled = false;
+  /** Batches sent to the writer and not yet answered. */
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
   private readonly waiters = new Set<() => void>();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private closed = false;
   private readonly allStatements = new Map<string, Database.Statement>();
+  private readonly sharedPages = new Map<string, Row[]>();
+  private readonly recent = new RecentRows();
 
   private readonly stmt: {
     streamRow: Database.Statement<[string], { revision: number; deleted: number }>;
-    upsertStream: Database.Statement<[string, number]>;
-    insertEvent: Database.Statement<[string, string, number, string, string, string, number]>;
     readForwards: Database.Statement<[string, number, number]>;
     readBackwards: Database.Statement<[string, number, number]>;
     lastPosition: Database.Statement<[], { p: number | null }>;
-    deleteEvents: Database.Statement<[string]>;
-    tombstone: Database.Statement<[string]>;
   };
 
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    return new SqliteEventStore(new Database(path), options);
+    return new SqliteEventStore(new Database(path), path, options);
   }
 
-  private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
+  private constructor(db: Database.Database, path: string, options: SqliteEventStoreOptions) {
     this.db = db;
     this.pageSize = options.pageSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    // The schema first, so the writer thread opens a ready file.
     prepareDatabase(db);
+    const threaded = path !== ':memory:' && path !== '' && (options.writerThread ?? true);
+    this.writer = threaded ? new WriterThread(path) : inThreadWriter(db);
     this.stmt = {
       streamRow: db.prepare('SELECT revision, deleted FROM streams WHERE stream = ?'),
-      upsertStream: db.prepare(
-        'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
-      ),
-      insertEvent: db.prepare(
-        'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
       readForwards: db
         .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
         .raw(),
@@ -97,90 +113,87 @@ export class SqliteEventStore implements EventStore {
         .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
         .raw(),
       lastPosition: db.prepare('SELECT max(position) AS p FROM events'),
-      deleteEvents: db.prepare('DELETE FROM events WHERE stream = ?'),
-      tombstone: db.prepare(
-        'INSERT INTO streams (stream, revision, deleted) VALUES (?, -1, 1) ON CONFLICT (stream) DO UPDATE SET deleted = 1',
-      ),
     };
   }
 
   append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('The event store is closed'));
     if (events.length === 0) return Promise.reject(new RangeError('An append needs at least one event'));
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ stream, events, expected: expectedRevision, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+    let encoded: EncodedEvent[];
+    try {
+      // Encoded now: what is written is the data as it was when appended, whatever the caller does next.
+      encoded = events.map((event) => [event.id ?? randomUUID(), event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {})] as const);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue({ kind: 'append', stream, expected: expectedRevision, events: encoded }).then((outcome) => ({
+      nextExpectedRevision: BigInt(outcome.revision),
+      position: toPosition(outcome.position),
+    }));
+  }
+
+  private enqueue(op: WriteOp): Promise<WriteOutcome & { ok: true }> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ op, resolve, reject });
+      this.scheduleFlush();
     });
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    let outcomes: Outcome[];
-    try {
-      outcomes = this.writeBatch(batch, false);
-    } catch {
-      // Something failed half-way through an append (a duplicate event id, say): write the
-      // batch again with a savepoint per append, so that only the faulty one fails.
-      try {
-        outcomes = this.writeBatch(batch, true);
-      } catch (error) {
-        for (const request of batch) request.reject(error);
-        return;
-      }
-    }
-    batch.forEach((request, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) request.resolve(outcome.result);
-      else request.reject(outcome.error);
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
     });
-    this.wakeSubscribers();
   }
 
   /**
-   * The fast path writes without savepoints: expected-revision conflicts are found before
-   * anything is written, so only an unexpected fault can interrupt an append, and that
-   * throws the whole transaction back for the careful path.
+   * Sends what arrived as one batch. While a batch is being written, what arrives gathers
+   * here and goes as the next batch the moment the writer answers: the slower the disk,
+   * the more operations share one fsync, and no commit is paid for by a lone append.
    */
-  private writeBatch(batch: readonly PendingAppend[], isolated: boolean): Outcome[] {
-    return this.db.transaction(() =>
-      batch.map((request): Outcome => {
-        try {
-          const result = isolated ? this.db.transaction(() => this.writeAppend(request))() : this.writeAppend(request);
-          return { ok: true, result };
-        } catch (error) {
-          if (!isolated && !(error instanceof WrongExpectedRevisionError || error instanceof StreamDeletedError)) throw error;
-          return { ok: false, error };
-        }
-      }),
-    )();
+  private flush(): void {
+    if (this.pending.length === 0 || this.inFlight >= MAX_BATCHES_IN_FLIGHT) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.inFlight++;
+    this.writer.write(batch.map((p) => p.op)).then(
+      (outcomes) => {
+        this.sharedPages.clear();
+        batch.forEach((request, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome.ok) {
+            this.recent.written(request.op, outcome);
+            request.resolve(outcome);
+          } else {
+            request.reject(toError(outcome.error));
+          }
+        });
+        this.batchDone();
+        this.wakeSubscribers();
+      },
+      (error: unknown) => {
+        for (const request of batch) request.reject(error);
+        this.batchDone();
+      },
+    );
   }
 
-  private writeAppend({ stream, events, expected }: PendingAppend): AppendResult {
-    const current = checkExpectedRevision(stream, expected, this.stmt.streamRow.get(stream));
-    const created = Date.now();
-    let revision = current;
-    let position = 0;
-    for (const event of events) {
-      revision += 1;
-      const info = this.stmt.insertEvent.run(
-        event.id ?? randomUUID(),
-        stream,
-        revision,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata ?? {}),
-        created,
-      );
-      position = Number(info.lastInsertRowid);
-    }
-    this.stmt.upsertStream.run(stream, revision);
-    return { nextExpectedRevision: BigInt(revision), position: toPosition(position) };
+  private batchDone(): void {
+    this.inFlight--;
+    // At once: what gathered during the commit goes to the writer while it would otherwise idle.
+    if (this.pending.length > 0) this.flush();
+    else if (this.inFlight === 0) for (const idle of this.idleWaiters.splice(0)) idle();
+  }
+
+  /** Resolves when every operation asked for so far is written (or refused). */
+  private drain(): Promise<void> {
+    if (this.inFlight === 0 && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.scheduleFlush();
+    });
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -246,6 +259,42 @@ export class SqliteEventStore implements EventStore {
     return statement.all(from, ...predicate.params, limit) as Row[];
   }
 
+  /**
+   * A subscription's next page: from the rows this instance just wrote when they follow on
+   * unbroken, else from the file. Subscriptions at the same place in the same turn of the
+   * event loop (the projections of a node, woken by one commit) share one read. A shared
+   * page lives until the end of the turn or the next commit through this instance, so a
+   * subscription that looks again always reads afresh.
+   */
+  subscriptionPage(filter: EventFilter | undefined, after: number, limit: number, polled: boolean): Row[] {
+    if (filter === undefined) {
+      const recent = this.recent.after(after, limit);
+      if (recent !== null) return recent;
+      // Nothing of ours follows it; another process's appends are looked for when the poll
+      // interval wakes the subscription (as they always were), not after every local commit.
+      if (!polled && this.recent.isNewest(after)) return [];
+    }
+    const key = `${after}|${limit}|${filterKey(filter)}`;
+    let rows = this.sharedPages.get(key);
+    if (rows === undefined) {
+      rows = this.readAllPage(filter, false, after, limit, false);
+      if (this.sharedPages.size === 0) setImmediate(() => this.sharedPages.clear());
+      // A catch-up through history may read page after page in one turn: keep only the newest few.
+      if (this.sharedPages.size >= SHARED_PAGES) this.sharedPages.delete(this.sharedPages.keys().next().value!);
+      this.sharedPages.set(key, rows);
+    }
+    return rows;
+  }
+
+  /**
+   * The event of a row a subscription delivers. Live subscriptions following the rows
+   * this instance just wrote get the same event object, so a live event is decoded once
+   * however many projections follow the log. Events are values: nobody changes one.
+   */
+  recordedOf(row: Row): RecordedEvent {
+    return this.recent.eventOf(row);
+  }
+
   lastPosition(): number {
     return this.stmt.lastPosition.get()?.p ?? 0;
   }
@@ -256,15 +305,15 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
-  /** Resolves at the next append through this instance, or after the poll interval. */
-  waitForAppend(): { promise: Promise<void>; cancel(): void } {
-    let wake!: () => void;
-    const promise = new Promise<void>((resolve) => (wake = resolve));
-    const timer = setTimeout(() => done(), this.pollIntervalMs);
-    const done = () => {
+  /** Resolves at the next append through this instance (false), or after the poll interval (true). */
+  waitForAppend(): { promise: Promise<boolean>; cancel(): void } {
+    let wake!: (polled: boolean) => void;
+    const promise = new Promise<boolean>((resolve) => (wake = resolve));
+    const timer = setTimeout(() => done(true), this.pollIntervalMs);
+    const done = (polled = false) => {
       clearTimeout(timer);
       this.waiters.delete(done);
-      wake();
+      wake(polled);
     };
     this.waiters.add(done);
     return { promise, cancel: done };
@@ -275,24 +324,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   async deleteStream(stream: string, expectedRevision: ExpectedRevision = 'any'): Promise<void> {
+    if (this.closed) throw new Error('The event store is closed');
     // Through the write queue, so a delete is ordered with the appends around it.
-    await this.flushPending();
-    this.db.transaction(() => {
-      checkExpectedRevision(stream, expectedRevision, this.stmt.streamRow.get(stream));
-      this.stmt.deleteEvents.run(stream);
-      this.stmt.tombstone.run(stream);
-    })();
-  }
-
-  private async flushPending(): Promise<void> {
-    if (this.pending.length > 0) this.flush();
+    await this.enqueue({ kind: 'delete', stream, expected: expectedRevision });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
+    await this.drain();
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.writer.close();
     this.db.close();
   }
 
@@ -301,21 +343,24 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** Returns the stream's current revision (-1 when it has no events) or throws. */
-function checkExpectedRevision(
-  stream: string,
-  expected: ExpectedRevision,
-  row: { revision: number; deleted: number } | undefined,
-): number {
-  if (row?.deleted) throw new StreamDeletedError(stream);
-  const current = row ? row.revision : -1;
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && current < 0) ||
-    (expected === 'stream_exists' && current >= 0) ||
-    (typeof expected === 'bigint' && BigInt(current) === expected);
-  if (!ok) throw new WrongExpectedRevisionError(stream, expected, current < 0 ? 'no_stream' : BigInt(current));
-  return current;
+function toError(error: WriteError): Error {
+  switch (error.kind) {
+    case 'wrongExpectedRevision':
+      return new WrongExpectedRevisionError(error.stream, error.expected, error.actual < 0 ? 'no_stream' : BigInt(error.actual));
+    case 'streamDeleted':
+      return new StreamDeletedError(error.stream);
+    case 'failed':
+      return new Error(error.message);
+  }
+}
+
+/** The writer for an in-memory database: the same batch writer, on this thread. */
+function inThreadWriter(db: Database.Database): Writer {
+  const write = createBatchWriter(db);
+  return {
+    write: (ops) => Promise.resolve(write(ops)),
+    close: () => Promise.resolve(),
+  };
 }
 
 export function toPosition(n: number): GlobalPosition {
@@ -330,8 +375,8 @@ export function toRecorded(r: Row): RecordedEvent {
     stream: r[2],
     revision: BigInt(r[3]),
     type: r[4],
-    data: JSON.parse(r[5]),
-    metadata: JSON.parse(r[6]),
+    data: JSON.parse(r[5]) as JsonValue,
+    metadata: JSON.parse(r[6]) as JsonObject,
     created: new Date(r[7]),
   };
 }

@@ -1,6 +1,6 @@
 import type { SubscribeToAllOptions, Subscription, SubscriptionMessage } from '../../../application/ports/event-store.js';
 import type { Row, SqliteEventStore } from './sqlite-event-store.js';
-import { toPosition, toRecorded } from './sqlite-event-store.js';
+import { toPosition } from './sqlite-event-store.js';
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
@@ -18,6 +18,8 @@ export class SqliteSubscription implements Subscription {
   private page: Row[] = [];
   private index = 0;
   private caughtUp = false;
+  /** Woken by the poll interval rather than a local commit: the file must be read. */
+  private polled = true;
 
   constructor(
     private readonly store: SqliteEventStore,
@@ -58,7 +60,8 @@ export class SqliteSubscription implements Subscription {
   private next(): Promise<IteratorResult<SubscriptionMessage>> {
     if (this.stopped || this.store.isClosed) return Promise.resolve(DONE);
     if (this.index < this.page.length) return Promise.resolve(this.deliver());
-    this.page = this.store.readAllPage(this.options.filter, false, this.after, this.pageSize, false);
+    this.page = this.store.subscriptionPage(this.options.filter, this.after, this.pageSize, this.polled);
+    this.polled = false;
     this.index = 0;
     if (this.page.length > 0) return Promise.resolve(this.deliver());
     if (!this.caughtUp) {
@@ -68,8 +71,9 @@ export class SqliteSubscription implements Subscription {
     // Registered in the same synchronous step as the empty read: no append can slip between.
     const wait = this.store.waitForAppend();
     this.cancelWait = wait.cancel;
-    return wait.promise.then(() => {
+    return wait.promise.then((polled) => {
       this.cancelWait = null;
+      this.polled = polled;
       return this.next();
     });
   }
@@ -77,6 +81,6 @@ export class SqliteSubscription implements Subscription {
   private deliver(): IteratorYieldResult<SubscriptionMessage> {
     const row = this.page[this.index++]!;
     this.after = row[0];
-    return { done: false, value: { kind: 'event', event: toRecorded(row) } };
+    return { done: false, value: { kind: 'event', event: this.store.recordedOf(row) } };
   }
 }

@@ -10,8 +10,18 @@ export function parseAmzDate(text: string): Date | null {
   return formatAmzDate(date) === text ? date : null;
 }
 
+/** The last instant formatted: a request formats its signing date and the clock's second several times. */
+let lastFormatted = { time: Number.NaN, text: '' };
+
 export function formatAmzDate(date: Date): string {
-  const iso = date.toISOString();
+  const time = date.getTime();
+  if (time === lastFormatted.time) return lastFormatted.text;
+  const text = formatIso(date.toISOString());
+  lastFormatted = { time, text };
+  return text;
+}
+
+function formatIso(iso: string): string {
   // By position for the usual YYYY-MM-DDTHH:mm:ss.sssZ (it runs several times per request);
   // the expanded years (+010000-...) take the general path.
   if (iso.length !== 24) return iso.replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');

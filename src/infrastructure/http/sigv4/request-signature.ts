@@ -20,7 +20,10 @@ export interface RequestToVerify {
 
 export interface SigningScope {
   readonly accessKeyId: string;
+  /** Read only when the signing key is not cached (it may be revealed on demand). */
   readonly secretAccessKey: string;
+  /** Changes whenever the secret does; when given, the cache is checked against it instead of a hash of the secret. */
+  readonly secretVersion?: string;
   /** YYYYMMDD'T'HHMMSS'Z' */
   readonly longDate: string;
   readonly region: string;
@@ -65,7 +68,11 @@ function canonicalQuery(query: Readonly<Record<string, string | string[]>>): str
     .join('&');
 }
 
+/** Anything canonicalHeaderValue would change: line breaks, tabs, runs of spaces, edge spaces. */
+const NEEDS_CANONICALIZING = /[\r\n\t]| {2}|^ | $/;
+
 function canonicalHeaderValue(value: string): string {
+  if (!NEEDS_CANONICALIZING.test(value)) return value;
   return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 }
 
@@ -90,8 +97,8 @@ export function canonicalRequest(request: RequestToVerify, longDate: string): st
 }
 
 interface CachedKey {
-  /** SHA-256 of the secret the key was derived from: a changed secret misses the cache. */
-  readonly secretDigest: Buffer;
+  /** The secret's version, or SHA-256 of the secret, the key was derived from: a changed secret misses the cache. */
+  readonly secretCheck: string;
   readonly key: Buffer;
 }
 
@@ -103,9 +110,10 @@ export class SigningKeyCache {
 
   signingKey(scope: Omit<SigningScope, 'longDate'> & { readonly shortDate: string }): Buffer {
     const id = `${scope.accessKeyId}/${scope.shortDate}/${scope.region}/${scope.service}`;
-    const secretDigest = createHash('sha256').update(scope.secretAccessKey, 'utf8').digest();
+    const secretCheck =
+      scope.secretVersion !== undefined ? `version:${scope.secretVersion}` : `sha256:${createHash('sha256').update(scope.secretAccessKey, 'utf8').digest('hex')}`;
     const cached = this.keys.get(id);
-    if (cached !== undefined && cached.secretDigest.equals(secretDigest)) {
+    if (cached !== undefined && cached.secretCheck === secretCheck) {
       this.keys.delete(id);
       this.keys.set(id, cached);
       return cached.key;
@@ -113,7 +121,7 @@ export class SigningKeyCache {
     let key: Buffer = Buffer.from(`AWS4${scope.secretAccessKey}`, 'utf8');
     for (const part of [scope.shortDate, scope.region, scope.service, 'aws4_request']) key = createHmac('sha256', key).update(part, 'utf8').digest();
     this.keys.delete(id);
-    this.keys.set(id, { secretDigest, key });
+    this.keys.set(id, { secretCheck, key });
     if (this.keys.size > this.capacity) this.keys.delete(this.keys.keys().next().value!);
     return key;
   }
@@ -125,5 +133,16 @@ export function requestSignature(request: RequestToVerify, scope: SigningScope, 
   const credentialScope = `${shortDate}/${scope.region}/${scope.service}/aws4_request`;
   const hashedRequest = createHash('sha256').update(canonicalRequest(request, scope.longDate), 'utf8').digest('hex');
   const stringToSign = `${SIGV4_ALGORITHM}\n${scope.longDate}\n${credentialScope}\n${hashedRequest}`;
-  return createHmac('sha256', keys.signingKey({ ...scope, shortDate })).update(stringToSign, 'utf8').digest('hex');
+  // Not spread: the secret is read only if the signing key has to be derived.
+  const keyScope = {
+    accessKeyId: scope.accessKeyId,
+    region: scope.region,
+    service: scope.service,
+    shortDate,
+    ...(scope.secretVersion === undefined ? {} : { secretVersion: scope.secretVersion }),
+    get secretAccessKey(): string {
+      return scope.secretAccessKey;
+    },
+  };
+  return createHmac('sha256', keys.signingKey(keyScope)).update(stringToSign, 'utf8').digest('hex');
 }

@@ -5,9 +5,9 @@
  * the same date, region and signed headers, and the signatures are compared in constant time.
  * Every failure is the KmsError AWS would answer with.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import { AccessKeyDirectory } from '../../../application/ports/access-key-directory.js';
+import { AccessKeyDirectory, type AccessKeyRecord } from '../../../application/ports/access-key-directory.js';
 import { Clock } from '../../../application/ports/clock.js';
 import type { CallerIdentity } from '../../../domain/call-context.js';
 import { KmsError } from '../../../domain/errors.js';
@@ -55,6 +55,8 @@ function invalidSignature(message: string): KmsError {
 @injectable()
 export class SigV4Authenticator {
   private readonly signingKeys = new SigningKeyCache();
+  /** One token per record object: a directory that hands out the same record for an unchanged key lets its secret go unread. */
+  private readonly secretVersions = new WeakMap<AccessKeyRecord, string>();
 
   constructor(
     @inject(AccessKeyDirectory) private readonly directory: AccessKeyDirectory,
@@ -85,7 +87,7 @@ export class SigV4Authenticator {
     if (!key || !key.active) throw new KmsError('UnrecognizedClientException', INVALID_SECURITY_TOKEN);
 
     this.checkPayloadHash(request);
-    const expected = this.expectedSignature(request, authorization, signingDate, key.secretAccessKey);
+    const expected = this.expectedSignature(request, authorization, signingDate, key);
     if (!constantTimeEquals(expected, authorization.signature)) throw invalidSignature(SIGNATURE_MISMATCH);
     return { caller: { ...key.caller, accessKeyId }, accessKeyId, region };
   }
@@ -149,17 +151,41 @@ export class SigV4Authenticator {
     if (!HEX_SHA256.test(declared) || !constantTimeEquals(actual, declared)) throw invalidSignature(SIGNATURE_MISMATCH);
   }
 
+  /**
+   * A record object stands for one secret (a directory makes a new record when a key
+   * changes), so a signing key derived for it can be reused without reading the secret.
+   */
+  private secretVersion(key: AccessKeyRecord): string {
+    let version = this.secretVersions.get(key);
+    if (version === undefined) {
+      version = randomUUID();
+      this.secretVersions.set(key, version);
+    }
+    return version;
+  }
+
   private expectedSignature(
     request: SignedRequest,
     authorization: ParsedAuthorization,
     signingDate: Date,
-    secretAccessKey: string,
+    key: AccessKeyRecord,
   ): string {
     const { accessKeyId, region } = authorization.credential;
     const signedHeaderValues = new Map(authorization.signedHeaders.map((name) => [name, headerOf(request, name) ?? '']));
+    // The secret is read only when the signing key is not cached for its version.
+    const scope = {
+      accessKeyId,
+      longDate: formatAmzDate(signingDate),
+      region,
+      service: SIGNING_SERVICE,
+      secretVersion: this.secretVersion(key),
+      get secretAccessKey(): string {
+        return key.secretAccessKey;
+      },
+    };
     return requestSignature(
       { method: request.method, path: request.path, query: request.query, signedHeaderValues, body: request.body },
-      { accessKeyId, secretAccessKey, longDate: formatAmzDate(signingDate), region, service: SIGNING_SERVICE },
+      scope,
       this.signingKeys,
     );
   }
