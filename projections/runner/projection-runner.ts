@@ -172,6 +172,8 @@ export class ProjectionRunner {
         if (message.kind === 'caughtUp') {
           this.flush();
           if (this.state === 'failed' || this.resync) break;
+          // Throwing fails the projection (the catch below), before it reports live.
+          this.projection.caughtUp?.(this.db);
           this.state = 'live';
           for (const w of this.liveWaiters.splice(0)) w.resolve();
           continue;

@@ -27,4 +27,11 @@ export interface Projection {
    * write the read model in between, and a rollback undoes what it wrote).
    */
   endBatch?(db: Database.Database): void;
+  /**
+   * Called each time the runner has applied all history and is about to follow live events
+   * (also after a resumed or interrupted rebuild): a projection may defer work that a
+   * rebuild would otherwise pay for row by row, such as indexes only queries use. Must be
+   * idempotent; throwing fails the projection.
+   */
+  caughtUp?(db: Database.Database): void;
 }

@@ -5,20 +5,23 @@ import { scopeOfStream } from '../alias-index/alias-index-projection.js';
 import type { Projection } from '../runner/projection.js';
 import { BoundStatements } from './bound-statements.js';
 import { ALIAS_VERSIONS } from './temporal-tables.js';
-import { citeOf, versionTableDdl, VersionWriter } from './version-table.js';
+import { citeOf, dropQueryIndexesDdl, queryIndexesDdl, versionTableDdl, VersionWriter } from './version-table.js';
 
 const writers = new BoundStatements((db) => new VersionWriter(db, ALIAS_VERSIONS));
 
 /** Which key each alias named, and when: re-pointing an alias closes one version and opens the next. */
 export const aliasHistoryProjection: Projection = {
   name: 'temporal-aliases',
-  version: 1,
+  version: 2,
   eventTypes: new Set(['AliasCreated', 'AliasUpdated', 'AliasDeleted']),
   migrate(db) {
     db.exec(versionTableDdl(ALIAS_VERSIONS));
   },
   reset(db) {
-    db.exec(`DELETE FROM ${ALIAS_VERSIONS.table}`);
+    db.exec(`${dropQueryIndexesDdl(ALIAS_VERSIONS)}\nDELETE FROM ${ALIAS_VERSIONS.table};`);
+  },
+  caughtUp(db) {
+    db.transaction(() => db.exec(queryIndexesDdl(ALIAS_VERSIONS)))();
   },
   endBatch(db) {
     writers.for(db).forget();

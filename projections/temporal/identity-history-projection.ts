@@ -15,7 +15,7 @@ import { IDENTITY_STREAM_CATEGORY } from '../../src/domain/identity/identity-str
 import type { Projection } from '../runner/projection.js';
 import { BoundStatements } from './bound-statements.js';
 import { ACCESS_KEY_VERSIONS, IDENTITY_POLICY_VERSIONS, IDENTITY_TABLES, PRINCIPAL_VERSIONS } from './temporal-tables.js';
-import { citeOf, versionTableDdl, VersionWriter } from './version-table.js';
+import { citeOf, dropQueryIndexesDdl, queryIndexesDdl, versionTableDdl, VersionWriter } from './version-table.js';
 
 class IdentityWriters {
   readonly principals: VersionWriter;
@@ -42,7 +42,7 @@ function accountOfStream(stream: string): string {
  */
 export const identityHistoryProjection: Projection = {
   name: 'temporal-identities',
-  version: 1,
+  version: 2,
   eventTypes: new Set([
     'AccountCreated', 'PrincipalCreated', 'PrincipalDeleted', 'AccessKeyCreated', 'AccessKeyDeactivated', 'AccessKeyActivated', 'AccessKeyDeleted',
     'IdentityPolicyPut', 'IdentityPolicyDeleted',
@@ -51,7 +51,10 @@ export const identityHistoryProjection: Projection = {
     db.exec(IDENTITY_TABLES.map(versionTableDdl).join('\n'));
   },
   reset(db) {
-    db.exec(IDENTITY_TABLES.map((t) => `DELETE FROM ${t.table};`).join('\n'));
+    db.exec(IDENTITY_TABLES.map((t) => `${dropQueryIndexesDdl(t)}\nDELETE FROM ${t.table};`).join('\n'));
+  },
+  caughtUp(db) {
+    db.transaction(() => db.exec(IDENTITY_TABLES.map(queryIndexesDdl).join('\n')))();
   },
   endBatch(db) {
     const w = writers.for(db);

@@ -18,7 +18,7 @@ import { parsePolicyDocument, principalsNamedBy } from '../../src/domain/policy/
 import type { Projection } from '../runner/projection.js';
 import { BoundStatements } from './bound-statements.js';
 import { BACKING_KEY_VERSIONS, GRANT_VERSIONS, KEY_POLICY_VERSIONS, KEY_TABLES, KEY_VERSIONS, POLICY_PRINCIPAL_VERSIONS } from './temporal-tables.js';
-import { citeOf, versionTableDdl, VersionWriter, type EventCite, type Row } from './version-table.js';
+import { citeOf, dropQueryIndexesDdl, queryIndexesDdl, versionTableDdl, VersionWriter, type EventCite, type Row } from './version-table.js';
 
 class KeyHistoryWriters {
   readonly keys: VersionWriter;
@@ -53,13 +53,16 @@ type Tags = [string, string][];
  */
 export const keyHistoryProjection: Projection = {
   name: 'temporal-keys',
-  version: 1,
+  version: 2,
   eventTypes: new Set<string>(KEY_EVENT_TYPES),
   migrate(db) {
     db.exec(KEY_TABLES.map(versionTableDdl).join('\n'));
   },
   reset(db) {
-    db.exec(KEY_TABLES.map((t) => `DELETE FROM ${t.table};`).join('\n'));
+    db.exec(KEY_TABLES.map((t) => `${dropQueryIndexesDdl(t)}\nDELETE FROM ${t.table};`).join('\n'));
+  },
+  caughtUp(db) {
+    db.transaction(() => db.exec(KEY_TABLES.map(queryIndexesDdl).join('\n')))();
   },
   endBatch(db) {
     const w = writers.for(db);

@@ -5,19 +5,14 @@ import type { AliasCreated, AliasDeleted, AliasUpdated } from '../../src/domain/
 import { KEY_EVENT_TYPES } from '../../src/domain/key/index.js';
 import type { Projection } from '../runner/projection.js';
 import { BoundStatements } from './bound-statements.js';
+import { keyUsageDdl, OriginIds, RESET_KEY_USAGE, ROW_COLUMNS, USAGE_INDEX } from './key-usage-tables.js';
 import { citeOf } from './version-table.js';
 
-const COLUMNS = [
-  'key_id', 'time', 'commit_pos', 'prepare_pos', 'stream', 'revision', 'event_type', 'event_id', 'request_id', 'operation', 'event_source_type',
-  'caller_type', 'caller_arn', 'caller_account', 'principal_id', 'access_key_id', 'user_name', 'invoked_by', 'source_ip', 'user_agent', 'region',
-  'encryption_context', 'error_code', 'error_message',
-] as const;
-
 // Positional parameters: binding by name costs more than the insert itself at rebuild rates.
-const insertSql = `INSERT INTO tt_key_usage (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 const statements = new BoundStatements((db) => ({
-  insert: db.prepare(insertSql),
-  recorded: db.prepare<{ key_id: string; time: string; event_id: string }>('SELECT 1 FROM tt_key_usage WHERE key_id = @key_id AND time = @time AND event_id = @event_id'),
+  insert: db.prepare(`INSERT INTO tt_key_usage_rows (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(() => '?').join(', ')})`),
+  firstOfCall: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO tt_key_usage_calls (time, key_id, event_id) VALUES (?, ?, ?)'),
+  origins: new OriginIds(db),
 }));
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(.+)$/;
@@ -62,53 +57,66 @@ function keysOf(event: RecordedEvent): string[] {
  */
 export const keyUsageProjection: Projection = {
   name: 'temporal-key-usage',
-  version: 1,
+  version: 2,
   eventTypes: new Set<string>([CALL_RECORD_EVENT_TYPE, ...KEY_EVENT_TYPES, 'AliasCreated', 'AliasUpdated', 'AliasDeleted']),
   migrate(db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS tt_key_usage (${COLUMNS.join(', ')});
-      CREATE INDEX IF NOT EXISTS tt_key_usage_key_time ON tt_key_usage (key_id, time, commit_pos, prepare_pos);`);
+    keyUsageDdl(db);
   },
   reset(db) {
-    db.exec('DELETE FROM tt_key_usage');
+    db.exec(RESET_KEY_USAGE);
+  },
+  caughtUp(db) {
+    db.exec(USAGE_INDEX);
+  },
+  endBatch(db) {
+    statements.for(db).origins.forget();
   },
   apply(event: RecordedEvent, db: Database.Database) {
-    const { insert, recorded } = statements.for(db);
+    const { insert, firstOfCall, origins } = statements.for(db);
     const m = event.metadata;
     const caller = (m['caller'] ?? {}) as JsonObject;
     const record = event.type === CALL_RECORD_EVENT_TYPE ? (event.data as JsonObject) : null;
     const cite = citeOf(event);
-    const row: Record<(typeof COLUMNS)[number], string | bigint | null> = {
-      key_id: null,
-      time: cite.time,
-      commit_pos: cite.commit,
-      prepare_pos: cite.prepare,
-      stream: event.stream,
-      revision: event.revision,
-      event_type: event.type,
-      event_id: cite.eventId,
-      request_id: str(m['requestId']),
-      operation: str(record?.['operation']) ?? str(m['operation']) ?? event.type,
-      event_source_type: str(m['eventType']),
-      caller_type: str(caller['type']),
-      caller_arn: str(caller['arn']),
-      caller_account: str(caller['accountId']),
-      principal_id: str(caller['principalId']),
-      access_key_id: str(caller['accessKeyId']),
-      user_name: str(caller['userName']),
-      invoked_by: str(caller['invokedBy']),
-      source_ip: str(m['sourceIp']),
-      user_agent: str(m['userAgent']),
-      region: str(m['region']),
-      encryption_context: loggedEncryptionContexts(record === null ? m['requestParameters'] : record['requestParameters']),
-      error_code: record === null ? null : str(record['errorCode']),
-      error_message: record === null ? null : str(record['errorMessage']),
-    };
-    for (const keyId of new Set(keysOf(event))) {
+    // In the order of ORIGIN_COLUMNS.
+    const originId = origins.idOf([
+      str(m['eventType']),
+      str(caller['type']),
+      str(caller['arn']),
+      str(caller['accountId']),
+      str(caller['principalId']),
+      str(caller['accessKeyId']),
+      str(caller['userName']),
+      str(caller['invokedBy']),
+      str(m['sourceIp']),
+      str(m['userAgent']),
+      str(m['region']),
+    ]);
+    // In the order of ROW_COLUMNS; the key goes first.
+    const row: (string | number | bigint | null)[] = [
+      null,
+      cite.time,
+      cite.commit,
+      cite.prepare,
+      event.stream,
+      event.revision,
+      event.type,
+      cite.eventId,
+      str(m['requestId']),
+      str(record?.['operation']) ?? str(m['operation']) ?? event.type,
+      originId,
+      loggedEncryptionContexts(record === null ? m['requestParameters'] : record['requestParameters']),
+      record === null ? null : str(record['errorCode']),
+      record === null ? null : str(record['errorMessage']),
+    ];
+    const keys = keysOf(event);
+    for (let i = 0; i < keys.length; i++) {
+      const keyId = keys[i]!;
+      if (keys.indexOf(keyId) !== i) continue;
       // A call record is its call's only event; a change may have written several (KeyCreated
       // and PolicyPut for one CreateKey), all carrying the call's event id: the first one counts.
-      if (record === null && event.revision > 0n && recorded.get({ key_id: keyId, time: cite.time, event_id: cite.eventId }) !== undefined) continue;
-      row.key_id = keyId;
-      insert.run(COLUMNS.map((c) => row[c]));
+      if (record === null && firstOfCall.run(cite.time, keyId, cite.eventId).changes === 0 && event.revision > 0n) continue;
+      row[0] = keyId;
+      insert.run(row);
     }
   },
 };

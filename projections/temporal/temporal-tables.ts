@@ -40,8 +40,10 @@ export const GRANT_VERSIONS: VersionTableSpec = {
   table: 'tt_grants',
   entity: ['grant_id'],
   columns: ['key_id', 'name', 'grantee_principal', 'retiring_principal', 'issuing_principal', 'issuing_account', 'operations', 'constraints', 'creation_date'],
-  // By key and by grantee; retiring principals are asked of the grant index, not of history.
-  lookups: [['key_id'], ['grantee_principal']],
+  // By grantee and by key (KeyDeleted closes a key's grants); retiring principals are asked
+  // of the grant index, not of history.
+  lookups: [['grantee_principal']],
+  applyLookups: [['key_id']],
 };
 
 /** Backing-key versions by id and number only: the wrapped material never leaves its stream. */

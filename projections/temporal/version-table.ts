@@ -46,8 +46,14 @@ export interface VersionTableSpec {
   readonly entity: readonly string[];
   /** What a version says about the thing. */
   readonly columns: readonly string[];
-  /** Further lookup paths (column lists), each followed by from_time and by position. */
+  /**
+   * Further lookup paths (column lists) that only queries take, each followed by from_time
+   * and by position. Their indexes are made once the projection has caught up, not kept up
+   * row by row during a rebuild.
+   */
   readonly lookups?: readonly (readonly string[])[];
+  /** Lookup paths (same shape) that `apply` itself takes: indexed from the start. */
+  readonly applyLookups?: readonly (readonly string[])[];
   /**
    * Whether "what changed between T1 and T2" scans the table by its edges (default yes).
    * A table never asked that keeps no edge indexes: every index is written by a rebuild.
@@ -57,6 +63,9 @@ export interface VersionTableSpec {
 
 export type Row = Record<string, unknown>;
 
+const lookupIndex = (table: string, name: string, path: readonly string[]) =>
+  `CREATE INDEX IF NOT EXISTS ${table}_${name} ON ${table} (${[...path, 'from_time', 'from_commit', 'from_prepare'].join(', ')});`;
+
 /**
  * A table in which a thing is never overwritten: each change closes the open version
  * (valid-to = the changing event) and opens a new one (valid-from = that event). A version
@@ -64,40 +73,51 @@ export type Row = Record<string, unknown>;
  * on (thing, from_*). Within one thing versions are ordered by position; a version's time
  * is its event's call time, raised to its predecessor's when a clock went backwards, so
  * the time order of one thing's versions never contradicts their log order.
+ *
+ * Creates the table and the indexes its writer needs: by thing, and the paths `apply` looks up.
  */
 export function versionTableDdl(spec: VersionTableSpec): string {
   const { table, entity, columns } = spec;
   const cols = [...entity.map((c) => `${c} NOT NULL`), ...columns, 'from_time TEXT NOT NULL', 'from_commit INTEGER NOT NULL', 'from_prepare INTEGER NOT NULL',
     'from_stream TEXT NOT NULL', 'from_revision INTEGER NOT NULL', 'from_type TEXT NOT NULL', 'from_event_id TEXT NOT NULL',
     'to_time TEXT', 'to_commit INTEGER', 'to_prepare INTEGER', 'to_stream TEXT', 'to_revision INTEGER', 'to_type TEXT'];
-  // One index per lookup path, ending in from_time: as-of by time is a range on it, as-of by
-  // position filters the (few) versions of the thing. Fewer indexes keep a rebuild fast.
-  const paths = [entity, ...(spec.lookups ?? [])];
-  const indexes = paths.map((path, i) => `CREATE INDEX IF NOT EXISTS ${table}_t${i} ON ${table} (${[...path, 'from_time', 'from_commit', 'from_prepare'].join(', ')});`);
-  // "What changed between T1 and T2" across all things: versions that began, or ended, in the range.
-  const edges = spec.changesQueried === false
-    ? [`DROP INDEX IF EXISTS ${table}_to_time;`, `DROP INDEX IF EXISTS ${table}_from_time;`]
-    : [`CREATE INDEX IF NOT EXISTS ${table}_to_time ON ${table} (to_time) WHERE to_time IS NOT NULL;`, `CREATE INDEX IF NOT EXISTS ${table}_from_time ON ${table} (from_time);`];
+  // Each index ends in from_time: as-of by time is a range on it, as-of by position filters
+  // the (few) versions of the thing.
   return [
     `CREATE TABLE IF NOT EXISTS ${table} (${cols.join(', ')});`,
-    ...indexes,
-    // A lookup path since given up (its index was the next one in line): stop writing it.
-    `DROP INDEX IF EXISTS ${table}_t${paths.length};`,
-    ...edges,
+    lookupIndex(table, 't0', entity),
+    ...(spec.applyLookups ?? []).map((path, i) => lookupIndex(table, `a${i + 1}`, path)),
   ].join('\n');
 }
 
-function citeParams(prefix: 'from' | 'to', cite: EventCite): Row {
-  return {
-    [`${prefix}_time`]: cite.time,
-    [`${prefix}_commit`]: cite.commit,
-    [`${prefix}_prepare`]: cite.prepare,
-    [`${prefix}_stream`]: cite.stream,
-    [`${prefix}_revision`]: cite.revision,
-    [`${prefix}_type`]: cite.type,
-    ...(prefix === 'from' ? { from_event_id: cite.eventId } : {}),
-  };
+/**
+ * The indexes only queries use: the further lookup paths and, unless the table is never
+ * asked "what changed between T1 and T2", its edges (versions that began, or ended, in a
+ * range). Made when the projection has caught up: one sort is far cheaper than keeping
+ * them up row by row while a rebuild writes every version.
+ */
+export function queryIndexesDdl(spec: VersionTableSpec): string {
+  const { table } = spec;
+  const lookups = (spec.lookups ?? []).map((path, i) => lookupIndex(table, `t${i + 1}`, path));
+  const edges = spec.changesQueried === false
+    ? []
+    : [`CREATE INDEX IF NOT EXISTS ${table}_to_time ON ${table} (to_time) WHERE to_time IS NOT NULL;`, `CREATE INDEX IF NOT EXISTS ${table}_from_time ON ${table} (from_time);`];
+  return [...lookups, ...edges].join('\n');
 }
+
+/**
+ * Drops the query-only indexes before a rebuild (and one lookup path beyond the current
+ * ones: a path since given up, whose index was next in line).
+ */
+export function dropQueryIndexesDdl(spec: VersionTableSpec): string {
+  const { table } = spec;
+  const names = [...Array.from({ length: (spec.lookups?.length ?? 0) + 1 }, (_, i) => `t${i + 1}`), 'to_time', 'from_time'];
+  return names.map((name) => `DROP INDEX IF EXISTS ${table}_${name};`).join('\n');
+}
+
+/** Closes a version at an event: positional, as binding by name costs more than the update. */
+const CLOSE_SET = 'to_time = max(?, from_time), to_commit = ?, to_prepare = ?, to_stream = ?, to_revision = ?, to_type = ?';
+const closeParams = (cite: EventCite) => [cite.time, cite.commit, cite.prepare, cite.stream, cite.revision, cite.type];
 
 interface OpenVersion {
   readonly rowid: number | bigint;
@@ -116,36 +136,27 @@ export class VersionWriter {
   private readonly closeStmt: Database.Statement;
   private readonly closeByRowidStmt: Database.Statement;
   private readonly insertStmt: Database.Statement;
-  private readonly insertColumns: readonly string[];
-  private readonly toColumns = ['to_time', 'to_commit', 'to_prepare', 'to_stream', 'to_revision', 'to_type'] as const;
   /** Entity key -> its open version, or null when it has none. */
   private openVersions = new Map<string, OpenVersion | null>();
 
   constructor(db: Database.Database, private readonly spec: VersionTableSpec) {
     const { table, entity, columns } = spec;
-    const where = entity.map((c) => `${c} = @${c}`).join(' AND ');
-    const set = `to_time = max(@to_time, from_time), to_commit = @to_commit, to_prepare = @to_prepare, to_stream = @to_stream,
-         to_revision = @to_revision, to_type = @to_type`;
+    const where = entity.map((c) => `${c} = ?`).join(' AND ');
     this.currentStmt = db.prepare(`SELECT rowid AS rowid__, * FROM ${table} WHERE ${where} AND to_commit IS NULL`);
-    this.closeStmt = db.prepare(`UPDATE ${table} SET ${set} WHERE ${where} AND to_commit IS NULL`);
-    this.closeByRowidStmt = db.prepare(`UPDATE ${table} SET ${set} WHERE rowid = @rowid AND to_commit IS NULL`);
-    this.insertColumns = [...entity, ...columns, 'from_time', 'from_commit', 'from_prepare', 'from_stream', 'from_revision', 'from_type', 'from_event_id'];
-    this.insertStmt = db.prepare(`INSERT INTO ${table} (${this.insertColumns.join(', ')}) VALUES (${this.insertColumns.map(() => '?').join(', ')})`);
+    this.closeStmt = db.prepare(`UPDATE ${table} SET ${CLOSE_SET} WHERE ${where} AND to_commit IS NULL`);
+    this.closeByRowidStmt = db.prepare(`UPDATE ${table} SET ${CLOSE_SET} WHERE rowid = ? AND to_commit IS NULL`);
+    const insertColumns = [...entity, ...columns, 'from_time', 'from_commit', 'from_prepare', 'from_stream', 'from_revision', 'from_type', 'from_event_id'];
+    this.insertStmt = db.prepare(`INSERT INTO ${table} (${insertColumns.join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`);
   }
 
   /** The open version of a thing, if it exists now. */
   current(entity: Row): Row | undefined {
-    return this.lookup(entity)?.row;
+    return this.lookup(this.keyOf(entity), entity)?.row;
   }
 
   /** Ends the open version (if any) at `cite`; returns whether there was one. */
   close(entity: Row, cite: EventCite): boolean {
-    const key = this.keyOf(entity);
-    const known = this.openVersions.get(key);
-    this.openVersions.set(key, null);
-    if (known === null) return false;
-    if (known !== undefined) return this.closeByRowidStmt.run({ rowid: known.rowid, ...citeParams('to', cite) }).changes > 0;
-    return this.closeStmt.run({ ...this.pick(entity), ...citeParams('to', cite) }).changes > 0;
+    return this.closeKeyed(this.keyOf(entity), entity, cite);
   }
 
   /**
@@ -153,17 +164,31 @@ export class VersionWriter {
    * or null when the caller knows there is none) saves a lookup.
    */
   open(entity: Row, values: Row, cite: EventCite, known?: Row | null): void {
-    const previous = known === undefined ? this.current(entity) : (known ?? undefined);
+    const key = this.keyOf(entity);
+    const previous = known === undefined ? this.lookup(key, entity)?.row : (known ?? undefined);
     const floor = previous === undefined ? undefined : (previous['from_time'] as string);
     const from = floor !== undefined && floor > cite.time ? { ...cite, time: floor } : cite;
-    if (previous !== undefined) this.close(entity, from);
-    const merged: Row = { ...values, ...this.pick(entity), ...citeParams('from', from) };
-    // The row as the table now holds it, so a remembered version reads like a selected one.
+    if (previous !== undefined) this.closeKeyed(key, entity, from);
+    // The parameters in the order of the insert's columns, and the row as the table now holds it,
+    // so a remembered version reads like a selected one.
+    const params: unknown[] = [];
     const row: Row = {};
-    for (const c of this.insertColumns) row[c] = merged[c] ?? null;
-    for (const c of this.toColumns) row[c] = null;
-    const { lastInsertRowid } = this.insertStmt.run(this.insertColumns.map((c) => row[c]));
-    this.openVersions.set(this.keyOf(entity), { rowid: lastInsertRowid, row });
+    const put = (column: string, value: unknown) => {
+      row[column] = value;
+      params.push(value);
+    };
+    for (const c of this.spec.entity) put(c, entity[c] ?? null);
+    for (const c of this.spec.columns) put(c, values[c] ?? null);
+    put('from_time', from.time);
+    put('from_commit', from.commit);
+    put('from_prepare', from.prepare);
+    put('from_stream', from.stream);
+    put('from_revision', from.revision);
+    put('from_type', from.type);
+    put('from_event_id', from.eventId);
+    row['to_time'] = row['to_commit'] = row['to_prepare'] = row['to_stream'] = row['to_revision'] = row['to_type'] = null;
+    const { lastInsertRowid } = this.insertStmt.run(params);
+    this.openVersions.set(key, { rowid: lastInsertRowid, row });
   }
 
   /** Drops what this batch remembered: the next transaction may see other writers' rows. */
@@ -171,11 +196,18 @@ export class VersionWriter {
     if (this.openVersions.size > 0) this.openVersions = new Map();
   }
 
-  private lookup(entity: Row): OpenVersion | undefined {
-    const key = this.keyOf(entity);
+  private closeKeyed(key: string, entity: Row, cite: EventCite): boolean {
+    const known = this.openVersions.get(key);
+    this.openVersions.set(key, null);
+    if (known === null) return false;
+    if (known !== undefined) return this.closeByRowidStmt.run(...closeParams(cite), known.rowid).changes > 0;
+    return this.closeStmt.run(...closeParams(cite), ...this.entityValues(entity)).changes > 0;
+  }
+
+  private lookup(key: string, entity: Row): OpenVersion | undefined {
     const known = this.openVersions.get(key);
     if (known !== undefined) return known ?? undefined;
-    const selected = this.currentStmt.get(this.pick(entity)) as Row | undefined;
+    const selected = this.currentStmt.get(...this.entityValues(entity)) as Row | undefined;
     if (selected === undefined) {
       this.openVersions.set(key, null);
       return undefined;
@@ -194,9 +226,7 @@ export class VersionWriter {
     return columns.map((c) => part(entity[c])).join('\u0000');
   }
 
-  private pick(entity: Row): Row {
-    const out: Row = {};
-    for (const c of this.spec.entity) out[c] = entity[c];
-    return out;
+  private entityValues(entity: Row): unknown[] {
+    return this.spec.entity.map((c) => entity[c]);
   }
 }

@@ -1,0 +1,79 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Where a call came from: who made it, from which address and agent, in which Region.
+ * Every call repeats one of a few of them, so a usage row names its origin by id: a
+ * narrower row is most of what a rebuild saves per call.
+ */
+export const ORIGIN_COLUMNS = [
+  'event_source_type', 'caller_type', 'caller_arn', 'caller_account', 'principal_id', 'access_key_id', 'user_name', 'invoked_by', 'source_ip', 'user_agent',
+  'region',
+] as const;
+
+/** One row per call and key. */
+export const ROW_COLUMNS = [
+  'key_id', 'time', 'commit_pos', 'prepare_pos', 'stream', 'revision', 'event_type', 'event_id', 'request_id', 'operation', 'origin_id',
+  'encryption_context', 'error_code', 'error_message',
+] as const;
+
+/** What queries read, in this order: `tt_key_usage`, a view joining each row to its origin. */
+const VIEW_COLUMNS = [
+  ...ROW_COLUMNS.slice(0, ROW_COLUMNS.indexOf('origin_id')).map((c) => `u.${c}`),
+  ...ORIGIN_COLUMNS.map((c) => `o.${c}`),
+  ...ROW_COLUMNS.slice(ROW_COLUMNS.indexOf('origin_id') + 1).map((c) => `u.${c}`),
+];
+
+export function keyUsageDdl(db: Database.Database): void {
+  // Version 1 kept whole rows in a table of the view's name; its version change rebuilds them.
+  const existing = db.prepare<[], { type: string }>("SELECT type FROM sqlite_master WHERE name = 'tt_key_usage'").get();
+  if (existing?.type === 'table') db.exec('DROP TABLE tt_key_usage');
+  db.exec(`CREATE TABLE IF NOT EXISTS tt_key_usage_rows (${ROW_COLUMNS.join(', ')});
+    CREATE TABLE IF NOT EXISTS tt_key_usage_origins (id INTEGER PRIMARY KEY, origin TEXT NOT NULL UNIQUE, ${ORIGIN_COLUMNS.join(', ')});
+    CREATE VIEW IF NOT EXISTS tt_key_usage AS SELECT ${VIEW_COLUMNS.join(', ')} FROM tt_key_usage_rows u JOIN tt_key_usage_origins o ON o.id = u.origin_id;
+    CREATE TABLE IF NOT EXISTS tt_key_usage_calls (time TEXT NOT NULL, key_id TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (time, key_id, event_id)) WITHOUT ROWID;`);
+}
+
+/** Made once caught up: a rebuild appends rows in log order, and one sort beats a million index inserts. */
+export const USAGE_INDEX = 'CREATE INDEX IF NOT EXISTS tt_key_usage_key_time ON tt_key_usage_rows (key_id, time, commit_pos, prepare_pos)';
+
+export const RESET_KEY_USAGE = `DROP INDEX IF EXISTS tt_key_usage_key_time;
+  DELETE FROM tt_key_usage_rows; DELETE FROM tt_key_usage_origins; DELETE FROM tt_key_usage_calls;`;
+
+type Origin = readonly (string | null)[];
+
+/** Length-prefixed, so no two origins share a key whatever their text holds. */
+function keyOf(origin: Origin): string {
+  let key = '';
+  for (const value of origin) key += value === null ? '-' : `${value.length}:${value}`;
+  return key;
+}
+
+/**
+ * The ids of origins, remembered within one batch only (`forget` after every transaction,
+ * committed or not: a rollback takes back the origins it added).
+ */
+export class OriginIds {
+  private readonly find: Database.Statement<[string], { id: number }>;
+  private readonly add: Database.Statement<unknown[]>;
+  private known = new Map<string, number | bigint>();
+
+  constructor(db: Database.Database) {
+    this.find = db.prepare('SELECT id FROM tt_key_usage_origins WHERE origin = ?');
+    this.add = db.prepare(`INSERT INTO tt_key_usage_origins (origin, ${ORIGIN_COLUMNS.join(', ')}) VALUES (?${', ?'.repeat(ORIGIN_COLUMNS.length)})`);
+  }
+
+  /** `origin` holds the values of ORIGIN_COLUMNS, in order. */
+  idOf(origin: Origin): number | bigint {
+    const key = keyOf(origin);
+    let id = this.known.get(key);
+    if (id === undefined) {
+      id = this.find.get(key)?.id ?? this.add.run(key, ...origin).lastInsertRowid;
+      this.known.set(key, id);
+    }
+    return id;
+  }
+
+  forget(): void {
+    if (this.known.size > 0) this.known = new Map();
+  }
+}
