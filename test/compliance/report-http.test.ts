@@ -1,41 +1,22 @@
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeTravelQueries } from '../../src/application/audit/time-travel-queries.js';
 import type { ComplianceReport, ReportDiff } from '../../src/application/compliance/report-model.js';
-import type { AccessKeyDirectory, AccessKeyRecord } from '../../src/application/ports/access-key-directory.js';
-import type { CallerIdentity } from '../../src/domain/call-context.js';
 import { QueryApiHandler } from '../../src/infrastructure/http/query-api/query-api-handler.js';
-import { REGION } from '../application/kms/support/kms-fixture.js';
+import { BOB_KEY, ROOT_A_KEY, signedGet, signingDirectory } from '../application/audit/support/signed-query.js';
 import { ACCOUNT_A, ACCOUNT_B, BOB, complianceHistory, day, ROOT_A, SETTINGS, type ComplianceHistory } from './support/compliance-history.js';
-
-const ROOT_A_KEY = { accessKeyId: 'AKIAROOTAEXAMPLE0001', secretAccessKey: 'root-a/secret/0123456789abcdefghijklmnop' };
-const BOB_KEY = { accessKeyId: 'AKIABOBEXAMPLE000001', secretAccessKey: 'bob/secret/0123456789abcdefghijklmnopqrs' };
-
-function directory(): AccessKeyDirectory {
-  const keys = new Map<string, AccessKeyRecord>([
-    [ROOT_A_KEY.accessKeyId, { secretAccessKey: ROOT_A_KEY.secretAccessKey, active: true, caller: { ...ROOT_A, accessKeyId: ROOT_A_KEY.accessKeyId } as CallerIdentity }],
-    [BOB_KEY.accessKeyId, { secretAccessKey: BOB_KEY.secretAccessKey, active: true, caller: { ...BOB, accessKeyId: BOB_KEY.accessKeyId } as CallerIdentity }],
-  ]);
-  return { find: async (id) => keys.get(id) ?? null };
-}
 
 let h: ComplianceHistory;
 let api: QueryApiHandler;
 beforeAll(async () => {
   h = await complianceHistory();
-  api = new QueryApiHandler(h.kms.container.get(TimeTravelQueries), directory(), { now: () => new Date(h.kms.time) }, h.reports);
+  api = new QueryApiHandler(h.kms.container.get(TimeTravelQueries), signingDirectory(ROOT_A, BOB), { now: () => new Date(h.kms.time) }, h.reports);
 });
 afterAll(async () => {
   await h.close();
 });
 
-async function get(path: string, query: Record<string, string>, credentials = ROOT_A_KEY) {
-  const signer = new SignatureV4({ service: 'kms', region: REGION, credentials, sha256: Hash.bind(null, 'sha256') });
-  const request = new HttpRequest({ method: 'GET', protocol: 'http:', hostname: 'localhost', port: 4000, path, query, headers: { host: 'localhost:4000' } });
-  const signed = await signer.sign(request, { signingDate: new Date(h.kms.time) });
-  return api.handle({ method: 'GET', path, query, headers: signed.headers as Record<string, string>, body: new Uint8Array(), sourceIp: '127.0.0.1' });
+function get(path: string, query: Record<string, string>, credentials = ROOT_A_KEY) {
+  return signedGet(api, path, query, credentials, new Date(h.kms.time));
 }
 
 const limits = { cryptoperiodDays: String(SETTINGS.cryptoperiodDays), grantMaxAgeDays: String(SETTINGS.grantMaxAgeDays), unusedKeyDays: String(SETTINGS.unusedKeyDays) };

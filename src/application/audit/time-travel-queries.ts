@@ -6,7 +6,7 @@ import { EventStore, type GlobalPosition } from '../ports/event-store.js';
 import { AccessAt, type ConcreteRequest } from './access-at.js';
 import { keyAccessChanges, keysWithAccessChanges, type KeyAccessChanges } from './access-changes.js';
 import { decideAt, type DecisionAt } from './decide-at.js';
-import { labelOf, normaliseTime, type Instant, type InstantLabel } from './instant.js';
+import { labelOf, resolveInstant, type Instant, type InstantLabel } from './instant.js';
 import { KEY_OPERATIONS, keyOperation } from './key-actions.js';
 import { keyAsOf, type KeyAsOfAnswer } from './key-as-of.js';
 import { keysUsableBy, type KeysUsableAnswer } from './keys-usable-by.js';
@@ -121,23 +121,8 @@ export class TimeTravelQueries {
     return new AccessAt(this.models, this.policies, instant.asOf, instant.currentTime);
   }
 
-  /** Waits for the read models, then fixes aws:CurrentTime: the time asked, the time of the event at a position, or now. */
-  private async instant(asOf: AsOf | undefined): Promise<Instant> {
-    await this.models.catchUp();
-    if (asOf === undefined) return { asOf, currentTime: this.clock.now().toISOString() };
-    if ('time' in asOf) {
-      const time = normaliseTime(asOf.time);
-      return { asOf: { time }, currentTime: time };
-    }
-    return { asOf, currentTime: await this.timeAt(asOf.position) };
-  }
-
-  private async timeAt(position: GlobalPosition): Promise<string> {
-    for await (const event of this.store.readAll({ direction: 'backwards', fromPosition: position, maxCount: 1 })) {
-      const time = event.metadata['time'];
-      return typeof time === 'string' ? normaliseTime(time) : event.created.toISOString();
-    }
-    throw new RangeError(`No event at or before position ${position.commit}/${position.prepare}`);
+  private instant(asOf: AsOf | undefined): Promise<Instant> {
+    return resolveInstant(this.models, this.store, this.clock, asOf);
   }
 }
 

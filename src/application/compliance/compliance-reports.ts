@@ -1,11 +1,11 @@
 import { inject, injectable, optional } from 'inversify';
-import { labelOf, normaliseTime, type Instant } from '../audit/instant.js';
+import { labelOf, resolveInstant, type Instant } from '../audit/instant.js';
 import { PolicyCache } from '../audit/policy-cache.js';
 import { inRange } from '../audit/range.js';
 import { TemporalReadModels, type AsOf, type Range } from '../audit/temporal-read-models.js';
 import { TimeTravelQueries } from '../audit/time-travel-queries.js';
 import { Clock } from '../ports/clock.js';
-import { EventStore, type GlobalPosition } from '../ports/event-store.js';
+import { EventStore } from '../ports/event-store.js';
 import { ComplianceSettings, DEFAULT_REPORT_SETTINGS, reportSettings } from './compliance-settings.js';
 import type { Proof } from './control.js';
 import { CONTROLS } from './controls/index.js';
@@ -127,22 +127,7 @@ export class ComplianceReports {
       .map((c) => ({ what: eventWords(c.type), citation: c, byWhom: true }));
   }
 
-  /** Waits for the read models, then fixes the instant: the time asked, the time of the event at a position, or now. */
-  private async instant(asOf: AsOf | undefined): Promise<Instant> {
-    await this.models.catchUp();
-    if (asOf === undefined) return { asOf, currentTime: this.clock.now().toISOString() };
-    if ('time' in asOf) {
-      const time = normaliseTime(asOf.time);
-      return { asOf: { time }, currentTime: time };
-    }
-    return { asOf, currentTime: await this.timeAt(asOf.position) };
-  }
-
-  private async timeAt(position: GlobalPosition): Promise<string> {
-    for await (const event of this.store.readAll({ direction: 'backwards', fromPosition: position, maxCount: 1 })) {
-      const time = event.metadata['time'];
-      return typeof time === 'string' ? normaliseTime(time) : event.created.toISOString();
-    }
-    throw new RangeError(`No event at or before position ${position.commit}/${position.prepare}`);
+  private instant(asOf: AsOf | undefined): Promise<Instant> {
+    return resolveInstant(this.models, this.store, this.clock, asOf);
   }
 }
