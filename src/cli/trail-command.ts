@@ -9,6 +9,7 @@ import { TrailPublicKey } from '../application/cloudtrail/trail-ports.js';
 import { TrailVerifier } from '../application/cloudtrail/trail-verifier.js';
 import { FsTrailFolder } from '../infrastructure/cloudtrail/fs-trail-folder.js';
 import { RsaTrailPublicKey } from '../infrastructure/cloudtrail/rsa-trail-key.js';
+import { KeyTrailConfig } from '../infrastructure/config/config.js';
 import { withConfigOptions } from './options.js';
 import { UsageError, withContainer } from './with-container.js';
 
@@ -26,6 +27,12 @@ function account(text: string): string {
   return text;
 }
 
+function threads(text: string): number {
+  if (!/^[12]$/.test(text)) throw new InvalidArgumentError('1 or 2');
+  return Number(text);
+}
+
+
 function name(text: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,127}$/.test(text)) throw new InvalidArgumentError('letters, digits, ".", "_" and "-" only');
   return text;
@@ -42,6 +49,7 @@ export function trailCommand(): Command {
     .option('--account <id>', 'only the trail of this account', account)
     .option('--bucket <name>', `S3 bucket the files are meant for (default ${DEFAULT_BUCKET})`, name, DEFAULT_BUCKET)
     .option('--trail <name>', `trail name in digest file names (default ${DEFAULT_TRAIL})`, name, DEFAULT_TRAIL)
+    .option('--threads <n>', '2: a worker thread exports the later half of the log beside this one (SQLite only); same files whatever the number (default KEYTRAIL_TRAIL_EXPORT_THREADS, 1)', threads)
     .action((options) =>
       withContainer(options, async (container) => {
         const exporter = container.get(TrailExporter);
@@ -50,6 +58,7 @@ export function trailCommand(): Command {
         const summary = await exporter.export(new FsTrailFolder(resolve(options.out)), {
           bucket: options.bucket,
           trailName: options.trail,
+          threads: options.threads ?? container.get<KeyTrailConfig>(KeyTrailConfig).trailExportThreads,
           ...(options.from ? { from: options.from } : {}),
           ...(options.to ? { to: options.to } : {}),
           ...(options.account ? { account: options.account } : {}),

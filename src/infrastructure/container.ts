@@ -93,7 +93,7 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   });
   container.bind<KmsHttpSettings>(KmsHttpSettings).toConstantValue({ maxBodyBytes: config.maxBodyBytes, reportInternalError: reportToStderr });
   container.bind(KmsHttpServer).toSelf();
-  bindCloudTrail(container, config.dataDir);
+  bindCloudTrail(container, config.dataDir, config.store);
   bindTemporalReadSide(container);
   container.onActivation(SqliteTemporalReadSide, (_context, readSide) => {
     opened.push(() => readSide.stop());

@@ -3,12 +3,17 @@ import { cloudTrailTime } from './aws-time.js';
 import { digestDocument, digestStringToSign, type DigestLogFile, type PreviousDigest } from './digest-file.js';
 import { digestKey, HOUR_MS, hourOf, logFileKey, WINDOW_MS, windowOf } from './trail-layout.js';
 import type { TrailObjectWriter, TrailSigner, TrailStorage } from './trail-ports.js';
+import type { PartChannel, PartLogFile } from './trail-part.js';
 
 export interface ChannelSettings {
   readonly bucket: string;
   readonly trailName: string;
   readonly storage: TrailStorage;
-  readonly signer: TrailSigner;
+  /**
+   * Null for the later part of an export in parts: its digests are written by the thread
+   * that writes the chain, so this channel only notes which hour's digest lists each file.
+   */
+  readonly signer: TrailSigner | null;
   /** Objects still being written: the export waits for them, not each file in turn. */
   readonly writes: InFlightWrites;
 }
@@ -69,6 +74,10 @@ export class TrailChannel {
   private hourFiles: Array<Promise<DigestLogFile>> = [];
   private previous: PreviousDigest | null = null;
   private lastWindow: number | null = null;
+  /** The window of this channel's first log file. */
+  private first: number | null = null;
+  /** The files closed, with their digest hour, when this channel writes no digests. */
+  private readonly partFiles: Array<Promise<PartLogFile>> = [];
   logFiles = 0;
   digests = 0;
 
@@ -86,14 +95,20 @@ export class TrailChannel {
    * opened or closed, or the writer asks to wait.
    */
   add(record: Uint8Array, timeMs: number): Promise<void> | undefined {
-    const window = Math.max(windowOf(timeMs), this.floor);
+    const window = this.windowFor(timeMs);
     if (this.open === null || this.open.windowStart !== window) return this.addToNewFile(record, timeMs, window);
     return this.append(this.open, record, timeMs);
+  }
+
+  /** The window a record of this time would be delivered in now. */
+  windowFor(timeMs: number): number {
+    return Math.max(windowOf(timeMs), this.floor);
   }
 
   private async addToNewFile(record: Uint8Array, timeMs: number, window: number): Promise<void> {
     if (this.open !== null) await this.closeLogFile();
     this.nextDigestStart ??= hourOf(window);
+    this.first ??= window;
     await this.digestUntil(hourOf(window));
     const key = logFileKey(this.account, this.region, window);
     const writer = this.settings.storage.createObject(key);
@@ -123,6 +138,49 @@ export class TrailChannel {
     if (this.open === null && this.nextDigestStart !== null) await this.digestUntil(hourOf(settled));
   }
 
+  /** Closes the open log file, if any: the end of the first part of an export in parts. */
+  async closeOpenFile(): Promise<void> {
+    if (this.open !== null) await this.closeLogFile();
+  }
+
+  /** The window of the first log file, or null before there is one. */
+  get firstWindow(): number | null {
+    return this.first;
+  }
+
+  /** No log file may start before this. */
+  get currentFloor(): number {
+    return this.floor;
+  }
+
+  /**
+   * What this channel delivered, for the thread that writes the digests (see
+   * trail-part.ts); `chainStart` is where a chain starting with this channel starts.
+   */
+  async part(chainStart: number | null): Promise<PartChannel> {
+    return {
+      account: this.account,
+      region: this.region,
+      firstDigestHour: chainStart ?? hourOf(this.first!),
+      lastWindow: this.lastWindow!,
+      files: await Promise.all(this.partFiles),
+    };
+  }
+
+  /**
+   * Takes over the files another thread delivered after this channel's last one: each
+   * goes to the digest that was next when it was closed, as if this channel had closed it.
+   */
+  async continueWith(part: PartChannel): Promise<void> {
+    this.nextDigestStart ??= part.firstDigestHour;
+    for (const { file, digestHour } of part.files) {
+      await this.digestUntil(digestHour);
+      this.hourFiles.push(Promise.resolve(file));
+      this.logFiles++;
+    }
+    if (part.files.length > 0) this.lastWindow = part.lastWindow;
+  }
+
   /** Delivers everything, and digests every hour up to `end` (exclusive) so all chains end together. */
   async finish(end: number): Promise<void> {
     if (this.open !== null) await this.closeLogFile();
@@ -149,7 +207,10 @@ export class TrailChannel {
     );
     // Failures surface where the hour's digest awaits it.
     listed.catch(() => undefined);
-    this.hourFiles.push(listed);
+    if (this.settings.signer === null) {
+      const digestHour = this.nextDigestStart!;
+      this.partFiles.push(listed.then((f) => ({ file: f, digestHour })));
+    } else this.hourFiles.push(listed);
     await this.settings.writes.add(written);
     this.logFiles++;
     this.floor = Math.max(this.floor, file.windowStart + WINDOW_MS);
@@ -167,6 +228,7 @@ export class TrailChannel {
 
   private async writeDigest(startMs: number, endMs: number): Promise<void> {
     const { bucket, trailName, storage, signer } = this.settings;
+    if (signer === null) return;
     const key = digestKey(this.account, this.region, trailName, endMs);
     const listed = this.hourFiles;
     this.hourFiles = [];

@@ -1,4 +1,6 @@
+import type { GlobalPosition } from '../ports/event-store.js';
 import type { ReplayRange } from './cloudtrail-replay.js';
+import type { TrailSplit } from './trail-part.js';
 
 /**
  * Records as an export consumes them: already serialised, in the log's global order, in
@@ -20,8 +22,19 @@ export interface TrailRecordBatch {
   readonly fraction: number;
 }
 
+/** A stretch of the log: from `from` (inclusive) to `before` (exclusive); the whole log without either. */
+export interface LogSpan {
+  readonly from?: GlobalPosition;
+  readonly before?: GlobalPosition;
+}
+
 export interface TrailRecordSource {
-  /** Every call in the range, once, in the log's global order. */
-  batches(range: ReplayRange): AsyncIterable<TrailRecordBatch>;
+  /** Every call in the range (and span), once, in the log's global order. */
+  batches(range: ReplayRange, span?: LogSpan): AsyncIterable<TrailRecordBatch>;
+  /**
+   * A place near the middle of the log where the calls' times cross a 5-minute window
+   * boundary, or null when the log is too short to be worth splitting or has no such place.
+   */
+  splitPoint(range: ReplayRange): Promise<TrailSplit | null>;
 }
 export const TrailRecordSource = Symbol.for('keytrail.TrailRecordSource');

@@ -1,6 +1,6 @@
 import { createHash, webcrypto, type Hash } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
@@ -127,6 +127,12 @@ export class FsTrailFolder implements TrailStorage, TrailReader {
 
   async writeSignature(digestKey: string, metadata: DigestSignatureMetadata): Promise<void> {
     await writeFile(this.path(digestKey) + SIGNATURE_SIDECAR_SUFFIX, `${JSON.stringify(metadata, null, 2)}\n`);
+  }
+
+  /** Removes an object and its signature file, if there are any. */
+  async removeObject(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+    await rm(this.path(key) + SIGNATURE_SIDECAR_SUFFIX, { force: true });
   }
 
   async listKeys(): Promise<readonly string[]> {

@@ -25,6 +25,8 @@ export interface KeyTrailConfig {
   readonly aliasLimits: { readonly aliasesPerKey: number; readonly aliasesPerRegion: number };
   /** The limits of compliance reports' time-based controls, in days. */
   readonly report: { readonly cryptoperiodDays: number; readonly grantMaxAgeDays: number; readonly unusedKeyDays: number };
+  /** Threads `trail export` uses: 2 exports the later half of the log on a worker thread (SQLite only). */
+  readonly trailExportThreads: number;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +49,7 @@ export const SETTINGS = {
   reportCryptoperiodDays: { env: 'KEYTRAIL_REPORT_CRYPTOPERIOD_DAYS', default: '365' },
   reportGrantMaxAgeDays: { env: 'KEYTRAIL_REPORT_GRANT_MAX_AGE_DAYS', default: '90' },
   reportUnusedKeyDays: { env: 'KEYTRAIL_REPORT_UNUSED_KEY_DAYS', default: '90' },
+  trailExportThreads: { env: 'KEYTRAIL_TRAIL_EXPORT_THREADS', default: '1' },
 } as const;
 
 export type ConfigOverrides = Partial<Record<keyof typeof SETTINGS, string>>;
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       grantMaxAgeDays: parseInteger('reportGrantMaxAgeDays', get('reportGrantMaxAgeDays') ?? SETTINGS.reportGrantMaxAgeDays.default, 1, MAX_REPORT_DAYS),
       unusedKeyDays: parseInteger('reportUnusedKeyDays', get('reportUnusedKeyDays') ?? SETTINGS.reportUnusedKeyDays.default, 1, MAX_REPORT_DAYS),
     },
+    trailExportThreads: parseInteger('trailExportThreads', get('trailExportThreads') ?? SETTINGS.trailExportThreads.default, 1, 2),
   };
 }
 
