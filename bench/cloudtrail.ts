@@ -189,7 +189,8 @@ export async function benchCloudTrail(options: { calls: number }): Promise<strin
       if (exported.count !== options.calls) throw new Error(`exported ${exported.count} records for ${options.calls} calls`);
       return { threads, exported, exportRate };
     });
-    const best = exports[exports.length - 1]!;
+    // The goals hold for what `trail export` does by default: one thread.
+    const best = exports[0]!;
 
     return [
       '## CloudTrail export',
@@ -215,7 +216,7 @@ export async function benchCloudTrail(options: { calls: number }): Promise<strin
         ],
       ),
       '',
-      `Goals (issue 7), with ${best.threads} threads: export at least half the raw read rate: ${(best.exportRate / rawRate).toFixed(2)}, ${best.exportRate * 2 >= rawRate ? 'met' : 'not met'}; ` +
+      `Goals (issue 7), with the default of ${best.threads} thread: export at least half the raw read rate: ${(best.exportRate / rawRate).toFixed(2)}, ${best.exportRate * 2 >= rawRate ? 'met' : 'not met'}; ` +
         `peak memory under 200 MB: ${Math.round(best.exported.maxRssMb)} MB, ${best.exported.maxRssMb < 200 ? 'met' : 'not met'}.`,
     ].join('\n');
   } finally {

@@ -220,8 +220,8 @@ function report(rows: readonly Row[], options: KmsBenchOptions, records: number,
     `Which is the limit: against the bare server the AWS SDK client reaches ${fmt(sdkBare)} req/s and the lean signed client ${fmt(leanBare)} req/s, ` +
       `so ${sdkBare < leanBare * 0.8 ? 'the SDK client itself is the bottleneck there: its figures measure the client, and the lean client\'s figures are the ones that measure the servers' : 'the SDK client is not far from the lean one'}.`,
     '',
-    'The durable commit (one fsync per group of appends) runs on the event store\'s writer thread (node:worker_threads), so the JavaScript thread ' +
-      'keeps serving while the disk syncs. "Server CPU per request" counts every thread of the process (the writer\'s commits and fsyncs included); ' +
+    'The durable commit (one fsync per group of appends) runs on the JavaScript thread (the default; `KEYTRAIL_SQLITE_WRITER_THREAD=on` moves it to a worker thread, ' +
+      'which measured no faster here). "Server CPU per request" counts every thread of the process; ' +
       '"of which main thread" is the JavaScript thread alone, the serial part that bounds the rate.',
     '',
     `${fmt(answered)} KeyTrail calls answered, ${fmt(records)} call records found durable in the event store afterwards (setup calls included).`,

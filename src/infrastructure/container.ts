@@ -103,7 +103,7 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   bindCompliance(container);
   container.bind(QueryApiHandler).toSelf();
 
-  container.bind<EventStore>(EventStore).toConstantValue(await openEventStore(config.store));
+  container.bind<EventStore>(EventStore).toConstantValue(await openEventStore(config.store, { writerThread: config.sqliteWriterThread }));
   return container;
 }
 

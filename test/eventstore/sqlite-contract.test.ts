@@ -16,6 +16,18 @@ describeEventStoreContract('sqlite (file)', async () => {
   };
 });
 
+describeEventStoreContract('sqlite (file, writer thread)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keytrail-contract-'));
+  const store = SqliteEventStore.open(join(dir, 'events.db'), { writerThread: true });
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 describeEventStoreContract('sqlite (memory)', async () => {
   const store = SqliteEventStore.open(':memory:');
   return { store, close: () => store.close() };

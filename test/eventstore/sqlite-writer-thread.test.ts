@@ -8,6 +8,8 @@ import type { WriteOp } from '../../src/infrastructure/eventstore/sqlite/batch-w
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
 import { decodeWriteOps, encodeWriteOps } from '../../src/infrastructure/eventstore/sqlite/write-op-codec.js';
 
+const THREADED = { writerThread: true } as const;
+
 const dirs: string[] = [];
 function tempPath(): string {
   const dir = mkdtempSync(join(tmpdir(), 'keytrail-writer-'));
@@ -41,7 +43,7 @@ describe('sqlite engine: the writer thread', () => {
   });
 
   it('reports refusals from the writer as the port errors, one append at a time', async () => {
-    const store = SqliteEventStore.open(tempPath());
+    const store = SqliteEventStore.open(tempPath(), THREADED);
     await store.append('w-1', [{ type: 'E', data: 1 }], 'no_stream');
     await store.append('w-2', [{ type: 'E', data: 1 }]);
     await store.deleteStream('w-2');
@@ -59,8 +61,8 @@ describe('sqlite engine: the writer thread', () => {
 
   it('gives a live subscription every event in order when another instance writes between ours', async () => {
     const path = tempPath();
-    const store = SqliteEventStore.open(path, { pollIntervalMs: 20 });
-    const other = SqliteEventStore.open(path);
+    const store = SqliteEventStore.open(path, { ...THREADED, pollIntervalMs: 20 });
+    const other = SqliteEventStore.open(path, THREADED);
     const subscription = store.subscribeToAll();
     const seen = take(subscription, 6);
     await store.append('m-1', [{ type: 'E', data: 1 }]);
@@ -75,7 +77,7 @@ describe('sqlite engine: the writer thread', () => {
   });
 
   it('never delivers the events of a stream deleted through the same instance', async () => {
-    const store = SqliteEventStore.open(tempPath());
+    const store = SqliteEventStore.open(tempPath(), THREADED);
     const subscription = store.subscribeToAll();
     await take(subscription, 0);
     await store.append('gone-1', [{ type: 'E', data: 1 }]);
@@ -89,7 +91,7 @@ describe('sqlite engine: the writer thread', () => {
   });
 
   it('serves subscriptions at the same place the same events, whose data and metadata read like plain properties', async () => {
-    const store = SqliteEventStore.open(tempPath());
+    const store = SqliteEventStore.open(tempPath(), THREADED);
     const first = store.subscribeToAll();
     const second = store.subscribeToAll();
     const collect = async (s: Subscription) => {
@@ -116,12 +118,12 @@ describe('sqlite engine: the writer thread', () => {
 
   it('writes what was appended before close, then lets the process go', async () => {
     const path = tempPath();
-    const store = SqliteEventStore.open(path);
+    const store = SqliteEventStore.open(path, THREADED);
     const appends = Array.from({ length: 50 }, (_, i) => store.append(`c-${i % 5}`, [{ type: 'E', data: i }]));
     await store.close();
     await expect(Promise.all(appends)).resolves.toHaveLength(50);
     await expect(store.append('c-0', [{ type: 'E', data: 0 }])).rejects.toThrow(/closed/);
-    const reopened = SqliteEventStore.open(path);
+    const reopened = SqliteEventStore.open(path, THREADED);
     let n = 0;
     for await (const _ of reopened.readAll()) n++;
     expect(n).toBe(50);

@@ -30,5 +30,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ KEYTRAIL_STORE: 'sqlite:' })).toThrow(ConfigError);
     expect(() => loadConfig({ KEYTRAIL_PORT: '70000' })).toThrow(/KEYTRAIL_PORT/);
     expect(() => loadConfig({ KEYTRAIL_REGION: 'mars' })).toThrow(/KEYTRAIL_REGION/);
+    expect(() => loadConfig({ KEYTRAIL_SQLITE_WRITER_THREAD: 'yes' })).toThrow(/KEYTRAIL_SQLITE_WRITER_THREAD/);
+    expect(() => loadConfig({ KEYTRAIL_TRAIL_EXPORT_THREADS: '3' })).toThrow(/KEYTRAIL_TRAIL_EXPORT_THREADS/);
+  });
+
+  it('writes SQLite commits on the JavaScript thread and exports the trail in one pass unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ sqliteWriterThread: false, trailExportThreads: 1 });
+    expect(loadConfig({ KEYTRAIL_SQLITE_WRITER_THREAD: 'on', KEYTRAIL_TRAIL_EXPORT_THREADS: '2' })).toMatchObject({ sqliteWriterThread: true, trailExportThreads: 2 });
   });
 });

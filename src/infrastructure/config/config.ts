@@ -27,6 +27,8 @@ export interface KeyTrailConfig {
   readonly report: { readonly cryptoperiodDays: number; readonly grantMaxAgeDays: number; readonly unusedKeyDays: number };
   /** Threads `trail export` uses: 2 exports the later half of the log on a worker thread (SQLite only). */
   readonly trailExportThreads: number;
+  /** SQLite engine: commit (and fsync) on a worker thread instead of the JavaScript thread. */
+  readonly sqliteWriterThread: boolean;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +52,7 @@ export const SETTINGS = {
   reportGrantMaxAgeDays: { env: 'KEYTRAIL_REPORT_GRANT_MAX_AGE_DAYS', default: '90' },
   reportUnusedKeyDays: { env: 'KEYTRAIL_REPORT_UNUSED_KEY_DAYS', default: '90' },
   trailExportThreads: { env: 'KEYTRAIL_TRAIL_EXPORT_THREADS', default: '1' },
+  sqliteWriterThread: { env: 'KEYTRAIL_SQLITE_WRITER_THREAD', default: 'off' },
 } as const;
 
 export type ConfigOverrides = Partial<Record<keyof typeof SETTINGS, string>>;
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       unusedKeyDays: parseInteger('reportUnusedKeyDays', get('reportUnusedKeyDays') ?? SETTINGS.reportUnusedKeyDays.default, 1, MAX_REPORT_DAYS),
     },
     trailExportThreads: parseInteger('trailExportThreads', get('trailExportThreads') ?? SETTINGS.trailExportThreads.default, 1, 2),
+    sqliteWriterThread: parseSwitch('sqliteWriterThread', get('sqliteWriterThread') ?? SETTINGS.sqliteWriterThread.default),
   };
 }
 
@@ -113,6 +117,11 @@ function parseAliasLimits(text: string): KeyTrailConfig['aliasLimits'] {
     throw new ConfigError(`${SETTINGS.aliasLimits.env}: '${text}' is not <aliases per key>,<aliases per account and Region> (numbers or unlimited)`);
   }
   return { aliasesPerKey: limit(m[1]!), aliasesPerRegion: limit(m[2]!) };
+}
+
+function parseSwitch(name: keyof typeof SETTINGS, text: string): boolean {
+  if (text === 'on' || text === 'off') return text === 'on';
+  throw new ConfigError(`${SETTINGS[name].env}: '${text}' is neither on nor off`);
 }
 
 function parseInteger(name: keyof typeof SETTINGS, text: string, min: number, max: number): number {
