@@ -29,11 +29,14 @@ import { RootKey } from '../application/material/root-key.js';
 import { AccessKeyDirectory } from '../application/ports/access-key-directory.js';
 import { Clock } from '../application/ports/clock.js';
 import { EventStore } from '../application/ports/event-store.js';
+import { EventTextLog } from '../application/ports/event-text-log.js';
 import { SystemClock } from './clock/system-clock.js';
 import { KeyTrailConfig, readModelPath } from './config/config.js';
 import { AesGcmCiphertextCodec, HmacGrantTokens, loadRootKey } from './crypto/index.js';
 import { bindCloudTrail } from './cloudtrail/bind-cloudtrail.js';
 import { openEventStore } from './eventstore/open-event-store.js';
+import { SqliteEventStore } from './eventstore/sqlite/sqlite-event-store.js';
+import { SqliteEventTextLog } from './eventstore/sqlite/sqlite-event-text-log.js';
 import { KmsHttpServer } from './http/kms-http-server.js';
 import { KmsHttpSettings, reportToStderr } from './http/kms-http-settings.js';
 import { QueryApiHandler } from './http/query-api/query-api-handler.js';
@@ -103,7 +106,9 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   bindCompliance(container);
   container.bind(QueryApiHandler).toSelf();
 
-  container.bind<EventStore>(EventStore).toConstantValue(await openEventStore(config.store, { writerThread: config.sqliteWriterThread }));
+  const store = await openEventStore(config.store, { writerThread: config.sqliteWriterThread });
+  container.bind<EventStore>(EventStore).toConstantValue(store);
+  if (store instanceof SqliteEventStore) container.bind<EventTextLog>(EventTextLog).toConstantValue(new SqliteEventTextLog(store));
   return container;
 }
 

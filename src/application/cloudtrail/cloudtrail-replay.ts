@@ -75,12 +75,16 @@ export class CloudTrailReplay {
     if (!isCloudTrailEvent(event)) return null;
     const time = event.metadata['time'];
     const timeMs = typeof time === 'string' ? Date.parse(time) : NaN;
-    if (range.from !== undefined && !(timeMs >= range.from.getTime())) return null;
-    if (range.to !== undefined && !(timeMs < range.to.getTime())) return null;
+    if (!timeInRange(range, timeMs)) return null;
     const keyId = keyToLocate(event);
     if (keyId === null) return replayed(event, null, timeMs, range);
     return this.keys.locate(keyId).then((key) => replayed(event, key, timeMs, range));
   }
+}
+
+/** Whether a call at this time falls in the range (an unreadable time never does, when it has bounds). */
+export function timeInRange(range: ReplayRange, timeMs: number): boolean {
+  return (range.from === undefined || timeMs >= range.from.getTime()) && (range.to === undefined || timeMs < range.to.getTime());
 }
 
 function replayed(event: RecordedEvent, key: KeyLocation | null, timeMs: number, range: ReplayRange): ReplayedRecord | null {

@@ -25,12 +25,16 @@ export class RecordBatchBuilder {
   count = 0;
 
   add(record: CloudTrailRecord, timeMs: number): void {
-    const json = this.json.stringify(record);
+    this.addJson(this.json.stringify(record), record.recipientAccountId, record.awsRegion, timeMs);
+  }
+
+  /** A record already serialised, delivered to `account` and `region`. */
+  addJson(json: string, account: string, region: string, timeMs: number): void {
     // UTF-8 takes at most three bytes per UTF-16 unit.
     if (this.used + json.length * 3 > this.text.length) this.text = grown(this.text, this.used, this.used + json.length * 3);
     this.used += this.text.write(json, this.used, 'utf8');
     if (this.count === this.ends.length) this.growRecords();
-    this.channelOf[this.count] = this.channelFor(record.recipientAccountId, record.awsRegion);
+    this.channelOf[this.count] = this.channelFor(account, region);
     this.timeMs[this.count] = timeMs;
     this.ends[this.count] = this.used;
     this.count++;

@@ -12,6 +12,7 @@ import { KeyLocator } from '../../application/cloudtrail/key-location.js';
 import { exportLaterPart } from '../../application/cloudtrail/trail-exporter.js';
 import type { TrailPartRequest } from '../../application/cloudtrail/trail-part.js';
 import { SqliteEventStore } from '../eventstore/sqlite/sqlite-event-store.js';
+import { SqliteEventTextLog } from '../eventstore/sqlite/sqlite-event-text-log.js';
 import { FsTrailFolder } from './fs-trail-folder.js';
 import type { FromPartThread, PartThreadData } from './worker-trail-part-exporter.js';
 
@@ -24,7 +25,7 @@ const store = SqliteEventStore.open(data.sqlitePath, { writerThread: false });
 try {
   let last = 0;
   const request: TrailPartRequest = data.request;
-  const result = await exportLaterPart(new InProcessRecordSource(store, new CloudTrailReplay(store, new KeyLocator(store))), new FsTrailFolder(data.root), request, (records, fraction) => {
+  const result = await exportLaterPart(new InProcessRecordSource(store, new CloudTrailReplay(store, new KeyLocator(store)), new SqliteEventTextLog(store)), new FsTrailFolder(data.root), request, (records, fraction) => {
     const now = Date.now();
     if (now - last < PROGRESS_EVERY_MS) return;
     last = now;

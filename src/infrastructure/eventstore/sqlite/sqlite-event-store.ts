@@ -228,11 +228,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return pagedIterable(this.allPages(options), toRecorded);
+  }
+
+  /** The pages of rows a readAll with these options goes through, one per call, then null. */
+  allPages(options: ReadAllOptions): () => Row[] | null {
     const backwards = options.direction === 'backwards';
     const from = options.fromPosition;
     let next = from === 'start' ? 0 : from === 'end' || (from === undefined && backwards) ? Number.MAX_SAFE_INTEGER : Number(from?.commit ?? 0);
     let remaining = (from === 'end' && !backwards) || (from === 'start' && backwards) ? 0 : (options.maxCount ?? Number.POSITIVE_INFINITY);
-    return pagedIterable(() => {
+    return () => {
       if (remaining <= 0 || next < 0) return null;
       const rows = this.readAllPage(options.filter, backwards, next, Math.min(this.pageSize, remaining), true);
       if (rows.length === 0) return null;
@@ -241,7 +246,7 @@ export class SqliteEventStore implements EventStore {
       next = backwards ? last - 1 : last + 1;
       if (rows.length < this.pageSize) remaining = 0;
       return rows;
-    }, toRecorded);
+    };
   }
 
   /** One page of the global log; `inclusive` decides whether `from` itself is read. */
