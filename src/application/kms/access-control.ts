@@ -17,6 +17,7 @@ import {
 import { CommandHandler } from '../command-handler.js';
 import { GrantTokens } from '../material/grant-tokens.js';
 import type { KmsCall } from './kms-call.js';
+import { DecisionCache } from './decision-cache.js';
 import { KmsReadSide } from './kms-read-side.js';
 
 /** What a request adds to the evaluation besides the caller and the key. */
@@ -29,6 +30,9 @@ export interface RequestFacts extends Omit<RequestContext, 'currentTime' | 'sour
 
 const identityDirectory = createIdentityDirectory();
 const PARSED_POLICY_CACHE_ENTRIES = 512;
+/** One list for every caller without identity policies, so their decisions share cache entries. */
+const NO_IDENTITY_POLICIES: readonly IdentityPolicy[] = Object.freeze([]);
+type IdentityDirectoryState = ReturnType<typeof identityDirectory.initialState>;
 
 /**
  * Authorizes every call with the one evaluator: the key policy, the caller's identity
@@ -38,6 +42,9 @@ const PARSED_POLICY_CACHE_ENTRIES = 512;
 @injectable()
 export class AccessControl {
   private readonly parsedPolicies = new Map<string, PolicyDocument>();
+  private readonly decisions = new DecisionCache();
+  /** A principal's identity policies per folded directory state: the same list until an identity event. */
+  private readonly policiesByDirectory = new WeakMap<IdentityDirectoryState, Map<string, readonly IdentityPolicy[]>>();
 
   constructor(
     @inject(CommandHandler) private readonly commands: CommandHandler,
@@ -54,19 +61,39 @@ export class AccessControl {
   async decide(call: KmsCall, action: string, key: KmsKey | null, facts: RequestFacts = {}, policyOverride?: PolicyDocument): Promise<Decision> {
     const { grantTokens, targetGrant, ...requestFacts } = facts;
     const identityPolicies = await this.identityPolicies(call);
+    const context: RequestContext = { currentTime: call.now, sourceIp: call.context.sourceIp, userAgent: call.context.userAgent, ...requestFacts };
+    if (key === null) {
+      return authorize({ action, caller: call.caller, identityPolicies, context, ...(targetGrant === undefined ? {} : { targetGrant }) });
+    }
+    const keyPolicy = policyOverride ?? this.keyPolicyDocument(key.policy);
+    const grants = [...key.grants.values()];
+    const grantsFromTokens = this.grantsFromTokens(key, grantTokens ?? []);
     const request: AuthorizationRequest = {
       action,
       caller: call.caller,
       identityPolicies,
-      context: { currentTime: call.now, sourceIp: call.context.sourceIp, userAgent: call.context.userAgent, ...requestFacts },
-      ...(key === null ? {} : this.keySide(key, grantTokens ?? [], policyOverride)),
+      context,
+      key: keyFactsOf(key, keyPolicy),
+      grants,
+      grantsFromTokens,
       ...(targetGrant === undefined ? {} : { targetGrant }),
     };
-    if (key !== null && mentionsResourceAliases(this.keyPolicyDocument(key.policy), key.policy, identityPolicies)) {
+    if (mentionsResourceAliases(this.keyPolicyDocument(key.policy), key.policy, identityPolicies)) {
       await call.once('readSide.catchUp', () => this.readSide.catchUp());
       return authorize({ ...request, key: { ...request.key!, aliases: this.readSide.aliasesOfKey(key.keyId) } });
     }
-    return authorize(request);
+    // A lockout check's policy is not the key's, RetireGrant and CreateGrant weigh a grant of the request: decided afresh.
+    const cacheable = policyOverride === undefined && targetGrant === undefined && requestFacts.grant === undefined;
+    const name = cacheable
+      ? this.decisions.questionName({ action, caller: call.caller, keyPolicy, identityPolicies, grants, grantsFromTokens, encryptionContext: requestFacts.encryptionContext })
+      : undefined;
+    if (name === undefined) return authorize(request);
+    let decision = this.decisions.get(key, identityPolicies, name);
+    if (decision === undefined) {
+      decision = authorize(request);
+      this.decisions.put(key, identityPolicies, name, decision);
+    }
+    return decision;
   }
 
   /** Parses a key policy (cached by text: policies are read on every call and rarely change; identity policies too). */
@@ -99,23 +126,29 @@ export class AccessControl {
     return grants;
   }
 
-  private keySide(key: KmsKey, tokens: readonly string[], policy?: PolicyDocument): Pick<AuthorizationRequest, 'key' | 'grants' | 'grantsFromTokens'> {
-    return { key: this.keyFacts(key, policy), grants: [...key.grants.values()], grantsFromTokens: this.grantsFromTokens(key, tokens) };
-  }
-
   /** The caller's inline identity policies; root and service principals have none. */
   identityPolicies(call: KmsCall): Promise<readonly IdentityPolicy[]> {
     return call.once('identityPolicies', async () => {
       const caller = call.caller;
-      if (caller.type !== 'IAMUser' && caller.type !== 'AssumedRole') return [];
+      if (caller.type !== 'IAMUser' && caller.type !== 'AssumedRole') return NO_IDENTITY_POLICIES;
       const { state } = await this.commands.load(identityDirectory, identityDirectoryStream(caller.accountId));
       // By unique id (AIDA..., or AROA... before a session's ":name"): it survives paths in ARNs.
-      const uniqueId = call.context.caller.principalId.split(':')[0];
+      const uniqueId = call.context.caller.principalId.split(':')[0] ?? '';
       const arn = caller.type === 'IAMUser' ? caller.arn : caller.roleArn;
-      const principals = [...state.principals.values()];
-      const principal = principals.find((p) => p.principalId === uniqueId) ?? principals.find((p) => p.arn === arn);
-      if (principal === undefined) return [];
-      return [...principal.policies].map(([name, text]) => ({ name, document: this.parsed('identity', text) }));
+      let byPrincipal = this.policiesByDirectory.get(state);
+      if (byPrincipal === undefined) {
+        byPrincipal = new Map();
+        this.policiesByDirectory.set(state, byPrincipal);
+      }
+      const lookup = `${uniqueId}\n${arn ?? ''}`;
+      let policies = byPrincipal.get(lookup);
+      if (policies === undefined) {
+        const principals = [...state.principals.values()];
+        const principal = principals.find((p) => p.principalId === uniqueId) ?? principals.find((p) => p.arn === arn);
+        policies = principal === undefined ? NO_IDENTITY_POLICIES : [...principal.policies].map(([name, text]) => ({ name, document: this.parsed('identity', text) }));
+        byPrincipal.set(lookup, policies);
+      }
+      return policies;
     });
   }
 }

@@ -40,10 +40,17 @@ const MAP_MEMBERS: ReadonlySet<string> = new Set([
   'EncryptionContext', 'SourceEncryptionContext', 'DestinationEncryptionContext', 'EncryptionContextSubset', 'EncryptionContextEquals',
 ]);
 
+const camelNames = new Map<string, string>();
+
 /** CloudTrail spells members in camelCase (keyId, encryptionContext, keyMetadata). */
 function camelCase(member: string): string {
-  if (member === 'AWSAccountId') return 'aWSAccountId';
-  return member.charAt(0).toLowerCase() + member.slice(1);
+  let name = camelNames.get(member);
+  if (name === undefined) {
+    name = member === 'AWSAccountId' ? 'aWSAccountId' : member.charAt(0).toLowerCase() + member.slice(1);
+    // Member names come from the model; a caller's map keys are copied as they are, never renamed here.
+    if (camelNames.size < 1024) camelNames.set(member, name);
+  }
+  return name;
 }
 
 function logged(value: unknown, copyKeys = false): JsonValue | undefined {
@@ -56,11 +63,15 @@ function logged(value: unknown, copyKeys = false): JsonValue | undefined {
   if (Array.isArray(value)) return value.map((v) => logged(v) ?? null);
   if (typeof value === 'object') {
     const out: JsonObject = {};
-    for (const [member, v] of Object.entries(value as Record<string, unknown>)) {
+    const source = value as Record<string, unknown>;
+    for (const member of Object.keys(source)) {
       if (!copyKeys && SECRET_MEMBERS.has(member)) continue;
-      const converted = logged(v, !copyKeys && MAP_MEMBERS.has(member));
+      const converted = logged(source[member], !copyKeys && MAP_MEMBERS.has(member));
       if (converted === undefined) continue;
-      Object.defineProperty(out, copyKeys ? member : camelCase(member), { value: converted, enumerable: true, writable: true, configurable: true });
+      const name = copyKeys ? member : camelCase(member);
+      // A caller's map key "__proto__" stays an own member, as JSON.parse would make it.
+      if (name === '__proto__') Object.defineProperty(out, name, { value: converted, enumerable: true, writable: true, configurable: true });
+      else out[name] = converted;
     }
     return out;
   }

@@ -69,9 +69,12 @@ export class KeyResolver {
     return { key: state.key, state, ...(requestAlias === undefined ? {} : { requestAlias }) };
   }
 
-  /** The key a ciphertext names: found by id alone, since a ciphertext may come from another account. */
-  async resolveById(call: KmsCall, keyId: string): Promise<ResolvedKey> {
-    const state = await this.keys.load(keyId);
+  /**
+   * The key a ciphertext names: found by id alone, since a ciphertext may come from another
+   * account. A caller that has just loaded the key's state in this call passes it along.
+   */
+  async resolveById(call: KmsCall, keyId: string, loaded?: KeyAggregateState): Promise<ResolvedKey> {
+    const state = loaded ?? (await this.keys.load(keyId));
     const key = requireLiveKey(state, keyId);
     if (key.region !== call.region) throw notFound(`Key '${key.arn}' does not exist`);
     call.touch({ arn: key.arn, accountId: key.accountId });

@@ -13,6 +13,7 @@ export type {
   Statement,
 } from './policy-document.js';
 export { supportsVariables } from './policy-document.js';
+export { decidedWithoutRequestContext } from './request-independence.js';
 export { parsePolicyDocument, type ParseOptions } from './parse.js';
 export { defaultKeyPolicy } from './default-key-policy.js';
 export { CONDITION_OPERATOR_NAMES, parseConditionOperator } from './condition-operators.js';

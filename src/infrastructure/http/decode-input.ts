@@ -9,7 +9,7 @@
  * timestamps Date.
  */
 import { KmsError } from '../../domain/errors.js';
-import { listItemSegments, memberSegment, renderPath, type MemberPath } from './member-path.js';
+import { listItemSegments, pathOf, renderPath, type PathStep } from './member-path.js';
 import type { Shape } from './model/shape.js';
 
 type Shapes = Readonly<Record<string, Shape>>;
@@ -19,13 +19,14 @@ const INT32_MAX = 2 ** 31 - 1;
 /** Standard base64 with optional padding; whitespace and the URL-safe alphabet are refused. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
-function serializationError(message: string, path: MemberPath): KmsError {
+function serializationError(message: string, step: PathStep | null): KmsError {
+  const path = pathOf(step);
   const where = path.length > 0 ? ` (at '${renderPath(path)}')` : '';
   return new KmsError('SerializationException', `${message}${where}`);
 }
 
 /** The JSON token AWS's deserializer would name for an unexpected value. */
-function unexpected(value: unknown, expected: string, path: MemberPath): KmsError {
+function unexpected(value: unknown, expected: string, path: PathStep | null): KmsError {
   if (value === null) return serializationError(`null can not be converted to ${expected}`, path);
   if (Array.isArray(value)) return serializationError('Start of list found where not expected.', path);
   if (typeof value === 'object' && value !== null) {
@@ -47,19 +48,19 @@ function shapeNamed(shapes: Shapes, name: string): Shape {
 }
 
 export function decodeStructure(value: unknown, shapeName: string, shapes: Shapes): Record<string, unknown> {
-  return decodeValue(value, shapeNamed(shapes, shapeName), shapes, []) as Record<string, unknown>;
+  return decodeValue(value, shapeNamed(shapes, shapeName), shapes, null) as Record<string, unknown>;
 }
 
-function decodeValue(value: unknown, shape: Shape, shapes: Shapes, path: MemberPath): unknown {
+function decodeValue(value: unknown, shape: Shape, shapes: Shapes, path: PathStep | null): unknown {
   switch (shape.type) {
     case 'structure': {
       if (!isObject(value)) throw unexpected(value, 'a Structure', path);
       const decoded: Record<string, unknown> = {};
-      for (const [member, target] of Object.entries(shape.members)) {
+      for (const member of Object.keys(shape.members)) {
         if (!Object.hasOwn(value, member)) continue;
         const memberValue = value[member];
         if (memberValue === null || memberValue === undefined) continue;
-        decoded[member] = decodeValue(memberValue, shapeNamed(shapes, target), shapes, [...path, memberSegment(member)]);
+        decoded[member] = decodeValue(memberValue, shapeNamed(shapes, shape.members[member]!), shapes, { parent: path, member });
       }
       return decoded;
     }
@@ -89,7 +90,7 @@ function decodeValue(value: unknown, shape: Shape, shapes: Shapes, path: MemberP
       if (!Array.isArray(value)) throw unexpected(value, 'a List', path);
       const member = shapeNamed(shapes, shape.member);
       return value.map((item, index) => {
-        const itemPath = [...path, ...listItemSegments(index)];
+        const itemPath: PathStep = { parent: path, segments: listItemSegments(index) };
         if (item === null) throw serializationError('null is not allowed as a list member', itemPath);
         return decodeValue(item, member, shapes, itemPath);
       });
@@ -101,7 +102,7 @@ function decodeValue(value: unknown, shape: Shape, shapes: Shapes, path: MemberP
       // fromEntries defines own properties, so a "__proto__" key stays an ordinary entry.
       return Object.fromEntries(
         Object.entries(value).map(([key, entry]) => {
-          const entryPath = [...path, key];
+          const entryPath: PathStep = { parent: path, segments: [key] };
           if (entry === null) throw serializationError('null is not allowed as a map value', entryPath);
           return [decodeValue(key, keyShape, shapes, entryPath), decodeValue(entry, valueShape, shapes, entryPath)];
         }),

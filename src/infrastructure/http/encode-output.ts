@@ -9,8 +9,13 @@ export function toWireValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toWireValue);
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, member] of Object.entries(value)) {
-      if (member !== undefined) Object.defineProperty(out, key, { value: toWireValue(member), enumerable: true, writable: true, configurable: true });
+    const source = value as Record<string, unknown>;
+    for (const key of Object.keys(source)) {
+      const member = source[key];
+      if (member === undefined) continue;
+      // A map key "__proto__" must stay an own member (plain assignment would set the prototype).
+      if (key === '__proto__') Object.defineProperty(out, key, { value: toWireValue(member), enumerable: true, writable: true, configurable: true });
+      else out[key] = toWireValue(member);
     }
     return out;
   }

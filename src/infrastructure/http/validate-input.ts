@@ -5,7 +5,7 @@
  * Member must not be null".
  */
 import { KmsError } from '../../domain/errors.js';
-import { listItemSegments, memberSegment, renderPath, type MemberPath } from './member-path.js';
+import { listItemSegments, pathOf, renderPath, type MemberPath, type PathStep } from './member-path.js';
 import type { Shape } from './model/shape.js';
 
 type Shapes = Readonly<Record<string, Shape>>;
@@ -79,9 +79,9 @@ function lengthOf(value: unknown): number | null {
   return null;
 }
 
-function check(value: unknown, shape: Shape, shapes: Shapes, path: MemberPath, out: Violation[]): void {
+function check(value: unknown, shape: Shape, shapes: Shapes, path: PathStep | null, out: Violation[]): void {
   const violation = (constraint: string): void => {
-    out.push({ path, value: render(value, shape, shapes), constraint });
+    out.push({ path: pathOf(path), value: render(value, shape, shapes), constraint });
   };
   if (shape.type === 'integer' || shape.type === 'long') {
     if (typeof value !== 'number') return;
@@ -107,15 +107,14 @@ function check(value: unknown, shape: Shape, shapes: Shapes, path: MemberPath, o
     case 'structure': {
       if (typeof value !== 'object' || value === null) return;
       const members = value as Record<string, unknown>;
-      for (const [member, target] of Object.entries(shape.members)) {
-        const memberPath = [...path, memberSegment(member)];
-        const memberShape = shapes[target];
+      for (const member of Object.keys(shape.members)) {
+        const memberShape = shapes[shape.members[member]!];
         if (members[member] === undefined) {
           if (shape.required?.includes(member)) {
-            out.push({ path: memberPath, value: 'null', constraint: 'Member must not be null' });
+            out.push({ path: pathOf({ parent: path, member }), value: 'null', constraint: 'Member must not be null' });
           }
         } else if (memberShape) {
-          check(members[member], memberShape, shapes, memberPath, out);
+          check(members[member], memberShape, shapes, { parent: path, member }, out);
         }
       }
       return;
@@ -123,7 +122,7 @@ function check(value: unknown, shape: Shape, shapes: Shapes, path: MemberPath, o
     case 'list': {
       const member = shapes[shape.member];
       if (!Array.isArray(value) || !member) return;
-      value.forEach((item, index) => check(item, member, shapes, [...path, ...listItemSegments(index)], out));
+      value.forEach((item, index) => check(item, member, shapes, { parent: path, segments: listItemSegments(index) }, out));
       return;
     }
     case 'map': {
@@ -131,8 +130,9 @@ function check(value: unknown, shape: Shape, shapes: Shapes, path: MemberPath, o
       const valueShape = shapes[shape.value];
       if (typeof value !== 'object' || value === null || !keyShape || !valueShape) return;
       for (const [key, entry] of Object.entries(value)) {
-        check(key, keyShape, shapes, [...path, key], out);
-        check(entry, valueShape, shapes, [...path, key], out);
+        const entryPath: PathStep = { parent: path, segments: [key] };
+        check(key, keyShape, shapes, entryPath, out);
+        check(entry, valueShape, shapes, entryPath, out);
       }
       return;
     }
@@ -146,7 +146,7 @@ export function validateStructure(input: Record<string, unknown>, shapeName: str
   const shape = shapes[shapeName];
   if (!shape) throw new Error(`shape ${shapeName} is missing from the validation table`);
   const violations: Violation[] = [];
-  check(input, shape, shapes, [], violations);
+  check(input, shape, shapes, null, violations);
   if (violations.length === 0) return;
   const count = violations.length;
   const details = violations

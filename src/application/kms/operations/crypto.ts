@@ -135,8 +135,9 @@ export class CryptoOperations implements OperationGroup {
       }
       return resolved;
     }
-    if ((await this.keys.load(keyId)).status === 'NotCreated') throw invalidCiphertext();
-    return this.resolver.resolveById(call, keyId);
+    const state = await this.keys.load(keyId);
+    if (state.status === 'NotCreated') throw invalidCiphertext();
+    return this.resolver.resolveById(call, keyId, state);
   }
 
   /** Authorization, then the key state: a caller without access learns nothing about the state. */
