@@ -21,6 +21,7 @@ export interface ProjectionStatus {
   readonly position: GlobalPosition | null;
   /** When that event was appended: how far behind the log the read model is. */
   readonly lastEventCreated: Date | null;
+  /** Events handed to the projection since it started; events it has no use for are never handed to it. */
   readonly eventsApplied: number;
   readonly failure: ProjectionFailure | null;
 }
@@ -66,6 +67,8 @@ export class ProjectionRunner {
   private stopping = false;
   private state: ProjectionState = 'stopped';
   private position: GlobalPosition | null = null;
+  /** The last position the subscription reported, by an event or a checkpoint: where the next commit puts the checkpoint. */
+  private covered: GlobalPosition | null = null;
   private lastEventCreated: Date | null = null;
   private eventsApplied = 0;
   private failure: ProjectionFailure | null = null;
@@ -96,7 +99,8 @@ export class ProjectionRunner {
     this.stopping = false;
     this.resync = false;
     this.state = 'catchingUp';
-    const subscription = this.store.subscribeToAll({ fromPosition: this.position ?? 'start' });
+    this.covered = this.position;
+    const subscription = this.subscribe();
     this.subscription = subscription;
     this.running = this.consume(subscription);
   }
@@ -166,6 +170,15 @@ export class ProjectionRunner {
     return new Promise((resolve, reject) => this.liveWaiters.push({ resolve, reject }));
   }
 
+  /** From the checkpoint on, only the events the projection applies, with checkpoints for the rest. */
+  private subscribe(): Subscription {
+    const types = this.projection.eventTypes;
+    return this.store.subscribeToAll({
+      fromPosition: this.position ?? 'start',
+      ...(types ? { filter: { eventTypes: [...types] }, checkpoints: true } : {}),
+    });
+  }
+
   private async consume(subscription: Subscription): Promise<void> {
     try {
       for await (const message of subscription) {
@@ -178,7 +191,8 @@ export class ProjectionRunner {
           for (const w of this.liveWaiters.splice(0)) w.resolve();
           continue;
         }
-        this.buffer.push(message.event);
+        if (message.kind === 'event') this.buffer.push(message.event);
+        this.covered = message.kind === 'event' ? message.event.position : message.position;
         if (this.buffer.length >= this.batchSize) this.flush();
         else if (!this.flushScheduled) {
           // Events that arrive in one burst share one transaction; a lone live event waits
@@ -199,7 +213,8 @@ export class ProjectionRunner {
     if (this.resync && !this.stopping && this.state !== 'failed') {
       // Another process advanced this read model: follow on from where it got to.
       this.resync = false;
-      const next = this.store.subscribeToAll({ fromPosition: this.position ?? 'start' });
+      this.covered = this.position;
+      const next = this.subscribe();
       this.subscription = next;
       await this.consume(next);
     }
@@ -207,7 +222,9 @@ export class ProjectionRunner {
 
   private flush(): void {
     if (this.resync) this.buffer = [];
-    if (this.buffer.length === 0 || this.state === 'failed') return;
+    const covered = this.covered;
+    if (this.resync || this.state === 'failed' || covered === null) return;
+    if (this.position !== null && comparePositions(covered, this.position) <= 0) return;
     const events = this.buffer;
     this.buffer = [];
     let current: RecordedEvent | null = null;
@@ -219,9 +236,11 @@ export class ProjectionRunner {
         if (!samePosition(stored, this.position)) throw new CheckpointMoved(stored);
         for (const event of events) {
           current = event;
-          if (!this.projection.eventTypes || this.projection.eventTypes.has(event.type)) this.projection.apply(event, this.db);
+          this.projection.apply(event, this.db);
         }
-        this.checkpoints.write(this.projection.name, { version: this.projection.version, position: events[events.length - 1]!.position });
+        current = null;
+        this.projection.beforeCommit?.(this.db);
+        this.checkpoints.write(this.projection.name, { version: this.projection.version, position: covered });
       }).immediate();
     } catch (error) {
       this.projection.endBatch?.(this.db);
@@ -236,12 +255,12 @@ export class ProjectionRunner {
       return;
     }
     this.projection.endBatch?.(this.db);
-    const last = events[events.length - 1]!;
-    this.position = last.position;
-    this.lastEventCreated = last.created;
+    const last = events[events.length - 1];
+    this.position = covered;
+    if (last) this.lastEventCreated = last.created;
     this.eventsApplied += events.length;
-    this.progress?.(last.position);
-    this.resolveWaitersUpTo(last.position);
+    this.progress?.(covered);
+    this.resolveWaitersUpTo(covered);
   }
 
   private resolveWaitersUpTo(position: GlobalPosition): void {

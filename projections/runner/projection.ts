@@ -11,9 +11,10 @@ export interface Projection {
   /** Bump when `apply` changes meaning: the runner then rebuilds the read model from zero. */
   readonly version: number;
   /**
-   * The event types `apply` cares about; others only advance the checkpoint. Filtering
-   * here rather than in the subscription keeps the checkpoint moving with every event, so
-   * read-your-writes can wait for any position.
+   * The event types `apply` cares about: the runner subscribes for these only, so the
+   * others are left out by the store and never parsed. The subscription's checkpoint
+   * messages still move the checkpoint past them, so read-your-writes can wait for any
+   * position. Absent: every event is applied.
    */
   readonly eventTypes?: ReadonlySet<string>;
   /** Creates the tables (idempotent). */
@@ -21,6 +22,11 @@ export interface Projection {
   /** Empties the tables before a rebuild. */
   reset(db: Database.Database): void;
   apply(event: RecordedEvent, db: Database.Database): void;
+  /**
+   * Called inside each batch's transaction after its last `apply`: a projection that holds
+   * rows back to write many in one statement writes the rest here.
+   */
+  beforeCommit?(db: Database.Database): void;
   /**
    * Called after each batch's transaction ends, committed or rolled back: a projection
    * may remember what it read during a batch, never across one (another process may

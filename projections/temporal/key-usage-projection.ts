@@ -5,12 +5,20 @@ import type { AliasCreated, AliasDeleted, AliasUpdated } from '../../src/domain/
 import { KEY_EVENT_TYPES } from '../../src/domain/key/index.js';
 import type { Projection } from '../runner/projection.js';
 import { BoundStatements } from './bound-statements.js';
-import { keyUsageDdl, OriginIds, RESET_KEY_USAGE, ROW_COLUMNS, USAGE_INDEX } from './key-usage-tables.js';
+import { PendingRows } from './pending-rows.js';
+import { keyUsageDdl, ORIGIN_COLUMNS, OriginIds, RESET_KEY_USAGE, ROW_COLUMNS, USAGE_INDEX } from './key-usage-tables.js';
 import { citeOf } from './version-table.js';
+
+/** Rows written by one statement: at rebuild rates a statement's own cost is a good part of a row's. */
+const ROWS_PER_INSERT = 64;
+const insertSql = (rows: number) =>
+  `INSERT INTO tt_key_usage_rows (${ROW_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${ROW_COLUMNS.map(() => '?').join(', ')})`).join(', ')}`;
 
 // Positional parameters: binding by name costs more than the insert itself at rebuild rates.
 const statements = new BoundStatements((db) => ({
-  insert: db.prepare(`INSERT INTO tt_key_usage_rows (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(() => '?').join(', ')})`),
+  insert: db.prepare(insertSql(1)),
+  insertMany: db.prepare(insertSql(ROWS_PER_INSERT)),
+  pending: new PendingRows(ROW_COLUMNS.length, ROWS_PER_INSERT),
   firstOfCall: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO tt_key_usage_calls (time, key_id, event_id) VALUES (?, ?, ?)'),
   origins: new OriginIds(db),
 }));
@@ -21,29 +29,37 @@ function str(value: JsonValue | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+const CONTEXT_MEMBERS = ['encryptionContext', 'sourceEncryptionContext', 'destinationEncryptionContext'] as const;
+
 /**
  * The encryption contexts a call carried, as CloudTrail logs them (they are not secret):
  * `encryptionContext`, or the source and destination ones of ReEncrypt. Null when none.
+ * Written out member by member: the same text as stringifying an object of them, without
+ * building one for every call.
  */
 export function loggedEncryptionContexts(requestParameters: JsonValue | undefined): string | null {
   if (requestParameters === null || typeof requestParameters !== 'object' || Array.isArray(requestParameters)) return null;
-  const out: JsonObject = {};
-  for (const member of ['encryptionContext', 'sourceEncryptionContext', 'destinationEncryptionContext']) {
+  let out = '';
+  for (const member of CONTEXT_MEMBERS) {
     const value = requestParameters[member];
-    if (value !== undefined && value !== null) out[member] = value;
+    if (value !== undefined && value !== null) out += `${out === '' ? '{' : ','}"${member}":${JSON.stringify(value)}`;
   }
-  return Object.keys(out).length === 0 ? null : JSON.stringify(out);
+  return out === '' ? null : `${out}}`;
 }
 
 /** The keys a call acted on: from its record's resources, or from the domain event's data. */
 function keysOf(event: RecordedEvent): string[] {
   if (event.type === CALL_RECORD_EVENT_TYPE) {
-    const resources = (event.data as { resources?: { ARN?: string }[] }).resources ?? [];
-    return resources.map((r) => KEY_ARN.exec(r.ARN ?? '')?.[1]).filter((id): id is string => id !== undefined);
+    const keys: string[] = [];
+    for (const resource of (event.data as { resources?: { ARN?: string }[] }).resources ?? []) {
+      const keyId = KEY_ARN.exec(resource.ARN ?? '')?.[1];
+      if (keyId !== undefined && !keys.includes(keyId)) keys.push(keyId);
+    }
+    return keys;
   }
   if (event.type === 'AliasUpdated') {
     const d = event.data as AliasUpdated['data'];
-    return [d.previousTargetKeyId, d.targetKeyId];
+    return d.previousTargetKeyId === d.targetKeyId ? [d.targetKeyId] : [d.previousTargetKeyId, d.targetKeyId];
   }
   if (event.type === 'AliasCreated' || event.type === 'AliasDeleted') return [(event.data as (AliasCreated | AliasDeleted)['data']).targetKeyId];
   return [(event.data as { keyId: string }).keyId];
@@ -68,55 +84,61 @@ export const keyUsageProjection: Projection = {
   caughtUp(db) {
     db.exec(USAGE_INDEX);
   },
+  beforeCommit(db) {
+    const { insert, pending } = statements.for(db);
+    pending.each((values) => insert.run(values));
+    pending.clear();
+  },
   endBatch(db) {
-    statements.for(db).origins.forget();
+    const { origins, pending } = statements.for(db);
+    origins.forget();
+    pending.clear();
   },
   apply(event: RecordedEvent, db: Database.Database) {
-    const { insert, firstOfCall, origins } = statements.for(db);
+    const { insertMany, firstOfCall, origins, pending } = statements.for(db);
     const m = event.metadata;
     const caller = (m['caller'] ?? {}) as JsonObject;
     const record = event.type === CALL_RECORD_EVENT_TYPE ? (event.data as JsonObject) : null;
     const cite = citeOf(event);
-    // In the order of ORIGIN_COLUMNS.
-    const originId = origins.idOf([
-      str(m['eventType']),
-      str(caller['type']),
-      str(caller['arn']),
-      str(caller['accountId']),
-      str(caller['principalId']),
-      str(caller['accessKeyId']),
-      str(caller['userName']),
-      str(caller['invokedBy']),
-      str(m['sourceIp']),
-      str(m['userAgent']),
-      str(m['region']),
-    ]);
-    // In the order of ROW_COLUMNS; the key goes first.
-    const row: (string | number | bigint | null)[] = [
-      null,
-      cite.time,
-      cite.commit,
-      cite.prepare,
-      event.stream,
-      event.revision,
-      event.type,
-      cite.eventId,
-      str(m['requestId']),
-      str(record?.['operation']) ?? str(m['operation']) ?? event.type,
-      originId,
-      loggedEncryptionContexts(record === null ? m['requestParameters'] : record['requestParameters']),
-      record === null ? null : str(record['errorCode']),
-      record === null ? null : str(record['errorMessage']),
-    ];
-    const keys = keysOf(event);
-    for (let i = 0; i < keys.length; i++) {
-      const keyId = keys[i]!;
-      if (keys.indexOf(keyId) !== i) continue;
+    // Arrays reused from call to call: a rebuild makes one of each for every call otherwise.
+    origin[0] = str(m['eventType']);
+    origin[1] = str(caller['type']);
+    origin[2] = str(caller['arn']);
+    origin[3] = str(caller['accountId']);
+    origin[4] = str(caller['principalId']);
+    origin[5] = str(caller['accessKeyId']);
+    origin[6] = str(caller['userName']);
+    origin[7] = str(caller['invokedBy']);
+    origin[8] = str(m['sourceIp']);
+    origin[9] = str(m['userAgent']);
+    origin[10] = str(m['region']);
+    row[1] = cite.time;
+    row[2] = cite.commit;
+    row[3] = cite.prepare;
+    row[4] = event.stream;
+    row[5] = event.revision;
+    row[6] = event.type;
+    row[7] = cite.eventId;
+    row[8] = str(m['requestId']);
+    row[9] = str(record?.['operation']) ?? str(m['operation']) ?? event.type;
+    row[10] = origins.idOf(origin);
+    row[11] = loggedEncryptionContexts(record === null ? m['requestParameters'] : record['requestParameters']);
+    row[12] = record === null ? null : str(record['errorCode']);
+    row[13] = record === null ? null : str(record['errorMessage']);
+    for (const keyId of keysOf(event)) {
       // A call record is its call's only event; a change may have written several (KeyCreated
       // and PolicyPut for one CreateKey), all carrying the call's event id: the first one counts.
       if (record === null && firstOfCall.run(cite.time, keyId, cite.eventId).changes === 0 && event.revision > 0n) continue;
       row[0] = keyId;
-      insert.run(row);
+      if (pending.add(row)) {
+        insertMany.run(pending.values);
+        pending.clear();
+      }
     }
   },
 };
+
+/** In the order of ORIGIN_COLUMNS. */
+const origin: (string | null)[] = new Array<string | null>(ORIGIN_COLUMNS.length).fill(null);
+/** In the order of ROW_COLUMNS; the key goes first. */
+const row: (string | number | bigint | null)[] = new Array<string | number | bigint | null>(ROW_COLUMNS.length).fill(null);

@@ -40,6 +40,7 @@ export const RESET_KEY_USAGE = `DROP INDEX IF EXISTS tt_key_usage_key_time;
   DELETE FROM tt_key_usage_rows; DELETE FROM tt_key_usage_origins; DELETE FROM tt_key_usage_calls;`;
 
 type Origin = readonly (string | null)[];
+const CALLER_ARN = ORIGIN_COLUMNS.indexOf('caller_arn');
 
 /** Length-prefixed, so no two origins share a key whatever their text holds. */
 function keyOf(origin: Origin): string {
@@ -48,28 +49,36 @@ function keyOf(origin: Origin): string {
   return key;
 }
 
+function sameOrigin(a: Origin, b: Origin): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * The ids of origins, remembered within one batch only (`forget` after every transaction,
- * committed or not: a rollback takes back the origins it added).
+ * committed or not: a rollback takes back the origins it added). Remembered by caller ARN
+ * and compared value by value: building and hashing the whole origin as one key for every
+ * call costs more than the few comparisons.
  */
 export class OriginIds {
   private readonly find: Database.Statement<[string], { id: number }>;
   private readonly add: Database.Statement<unknown[]>;
-  private known = new Map<string, number | bigint>();
+  private known = new Map<string | null, { readonly origin: Origin; readonly id: number | bigint }[]>();
 
   constructor(db: Database.Database) {
     this.find = db.prepare('SELECT id FROM tt_key_usage_origins WHERE origin = ?');
     this.add = db.prepare(`INSERT INTO tt_key_usage_origins (origin, ${ORIGIN_COLUMNS.join(', ')}) VALUES (?${', ?'.repeat(ORIGIN_COLUMNS.length)})`);
   }
 
-  /** `origin` holds the values of ORIGIN_COLUMNS, in order. */
+  /** `origin` holds the values of ORIGIN_COLUMNS, in order; the caller may reuse the array afterwards. */
   idOf(origin: Origin): number | bigint {
+    const arn = origin[CALLER_ARN]!;
+    let candidates = this.known.get(arn);
+    if (candidates === undefined) this.known.set(arn, (candidates = []));
+    for (const candidate of candidates) if (sameOrigin(candidate.origin, origin)) return candidate.id;
     const key = keyOf(origin);
-    let id = this.known.get(key);
-    if (id === undefined) {
-      id = this.find.get(key)?.id ?? this.add.run(key, ...origin).lastInsertRowid;
-      this.known.set(key, id);
-    }
+    const id = this.find.get(key)?.id ?? this.add.run(key, ...origin).lastInsertRowid;
+    candidates.push({ origin: [...origin], id });
     return id;
   }
 

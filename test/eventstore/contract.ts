@@ -26,6 +26,38 @@ function ev(type: string, data: Record<string, unknown> = {}) {
   return { type, data: data as never, metadata: { causedBy: 'contract' } };
 }
 
+/** The messages of a subscription up to and including its caughtUp. */
+async function untilCaughtUp(subscription: AsyncIterable<SubscriptionMessage>): Promise<SubscriptionMessage[]> {
+  const out: SubscriptionMessage[] = [];
+  for await (const message of subscription) {
+    out.push(message);
+    if (message.kind === 'caughtUp') break;
+  }
+  return out;
+}
+
+function reportedPosition(message: SubscriptionMessage): GlobalPosition | null {
+  return message.kind === 'event' ? message.event.position : message.kind === 'checkpoint' ? message.position : null;
+}
+
+/** The position the consumer may resume from after these messages. */
+function lastReported(messages: readonly SubscriptionMessage[]): GlobalPosition | null {
+  let last: GlobalPosition | null = null;
+  for (const m of messages) last = reportedPosition(m) ?? last;
+  return last;
+}
+
+/** Events and checkpoints move strictly forward: nothing repeated, nothing covered before it was delivered. */
+function expectStrictlyAscending(messages: readonly SubscriptionMessage[]): void {
+  let previous: GlobalPosition | null = null;
+  for (const m of messages) {
+    const position = reportedPosition(m);
+    if (position === null) continue;
+    if (previous !== null) expect(comparePositions(position, previous)).toBe(1);
+    previous = position;
+  }
+}
+
 /** A category unique to one test, so filters and assertions see only its own streams. */
 function category(): string {
   return `ct${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -203,6 +235,7 @@ export function describeEventStoreContract(engine: string, open: () => Promise<O
             caughtUpAt = seen.length;
             continue;
           }
+          if (message.kind !== 'event') continue;
           seen.push((message.event.data as { i: number }).i);
           if (seen.length === 60) break;
         }
@@ -220,6 +253,7 @@ export function describeEventStoreContract(engine: string, open: () => Promise<O
         const seen: number[] = [];
         for await (const message of subscription) {
           if (message.kind === 'caughtUp') break;
+          if (message.kind !== 'event') continue;
           seen.push((message.event.data as { i: number }).i);
         }
         await subscription.stop();
@@ -237,6 +271,75 @@ export function describeEventStoreContract(engine: string, open: () => Promise<O
         while (!messages.some((m) => m.kind === 'caughtUp')) await new Promise((r) => setTimeout(r, 5));
         await subscription.stop();
         await consumed;
+        expect(messages.map((m) => m.kind)).toEqual(['event', 'caughtUp']);
+      });
+
+      it('with checkpoints: delivers only matching events, and checkpoints cover the ones left out', async () => {
+        const cat = category();
+        const keep = `${cat}Keep`;
+        const before = await store.append(`${cat}-start`, [ev('Start')], 'no_stream');
+        const kept: number[] = [];
+        let last: GlobalPosition = before.position;
+        for (let i = 0; i < 30; i++) {
+          const result = await store.append(`${cat}-${i % 4}`, [ev(i % 3 === 0 ? keep : `${cat}Skip`, { i })], 'any');
+          if (i % 3 === 0) kept.push(i);
+          last = result.position;
+        }
+        expect(kept.length).toBeLessThan(30);
+        const subscription = store.subscribeToAll({ fromPosition: before.position, filter: { eventTypes: [keep] }, checkpoints: true });
+        const messages = await untilCaughtUp(subscription);
+        await subscription.stop();
+        expect(messages.flatMap((m) => (m.kind === 'event' ? [(m.event.data as { i: number }).i] : []))).toEqual(kept);
+        expect(messages.some((m) => m.kind === 'checkpoint')).toBe(true);
+        expectStrictlyAscending(messages);
+        // By the time it is caught up, everything written before has been delivered or passed over.
+        expect(comparePositions(lastReported(messages)!, last)).toBeGreaterThanOrEqual(0);
+      });
+
+      it('with checkpoints: no gap and no duplicate at the live seam, and a left-out live event is covered', async () => {
+        const cat = category();
+        const keep = `${cat}Keep`;
+        const filter = { eventTypes: [keep] };
+        const start = await store.append(`${cat}-start`, [ev('Start')], 'no_stream');
+        for (let i = 0; i < 20; i++) await store.append(`${cat}-${i % 3}`, [ev(i % 2 === 0 ? keep : `${cat}Skip`, { i })], 'any');
+        const subscription = store.subscribeToAll({ fromPosition: start.position, filter, checkpoints: true });
+        const messages: SubscriptionMessage[] = [];
+        let lastAppend: GlobalPosition = start.position;
+        const appendsDuringCatchUp = (async () => {
+          for (let i = 20; i < 50; i++) {
+            lastAppend = (await store.append(`${cat}-${i % 3}`, [ev(i % 2 === 0 ? keep : `${cat}Skip`, { i })], 'any')).position;
+          }
+        })();
+        const iterator = subscription[Symbol.asyncIterator]();
+        const covered = () => lastReported(messages.filter((m) => m.kind !== 'caughtUp'));
+        const pull = async (until: () => boolean) => {
+          while (!until()) {
+            const next = await iterator.next();
+            if (next.done) throw new Error('The subscription ended');
+            messages.push(next.value);
+          }
+        };
+        await appendsDuringCatchUp;
+        await pull(() => { const c = covered(); return c !== null && comparePositions(c, lastAppend) >= 0; });
+        await pull(() => messages.some((m) => m.kind === 'caughtUp'));
+        // Live: an event the filter leaves out is still reported, by a checkpoint.
+        const skipped = await store.append(`${cat}-live`, [ev(`${cat}Skip`, { i: 50 })], 'no_stream');
+        await pull(() => { const c = covered(); return c !== null && comparePositions(c, skipped.position) >= 0; });
+        await subscription.stop();
+        const seen = messages.flatMap((m) => (m.kind === 'event' ? [(m.event.data as { i: number }).i] : []));
+        expect(seen).toEqual(Array.from({ length: 25 }, (_, k) => k * 2));
+        expectStrictlyAscending(messages);
+        const last = messages.filter((m) => m.kind !== 'caughtUp').at(-1)!;
+        expect(last.kind).toBe('checkpoint');
+      });
+
+      it('without checkpoints asked for, sends none', async () => {
+        const cat = category();
+        const start = await store.append(`${cat}-start`, [ev('Start')], 'no_stream');
+        await store.append(`${cat}-s`, [ev(`${cat}Skip`), ev(`${cat}Keep`), ev(`${cat}Skip`)], 'no_stream');
+        const subscription = store.subscribeToAll({ fromPosition: start.position, filter: { eventTypes: [`${cat}Keep`] } });
+        const messages = await untilCaughtUp(subscription);
+        await subscription.stop();
         expect(messages.map((m) => m.kind)).toEqual(['event', 'caughtUp']);
       });
 

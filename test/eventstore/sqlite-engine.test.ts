@@ -87,4 +87,57 @@ describe('sqlite engine specifics', () => {
     await writer.close();
     await reader.close();
   });
+
+  it.each([
+    ['the file', false],
+    ['the rows it just wrote', true],
+  ])('a filtered subscription reading %s looks through a bounded window per read, with a checkpoint after each', async (_, sameInstance) => {
+    // Page size 5: each read looks through at most 50 positions.
+    const path = tempPath();
+    const writer = SqliteEventStore.open(path, { pageSize: 5 });
+    const types = Array.from({ length: 400 }, (_, i) => (i % 97 === 0 ? 'Keep' : 'Skip'));
+    await writer.append('w-1', types.map((type, i) => ({ type, data: { i } })));
+    const reader = sameInstance ? writer : SqliteEventStore.open(path, { pageSize: 5 });
+    const subscription = reader.subscribeToAll({ filter: { eventTypes: ['Keep'] }, checkpoints: true });
+    const messages: string[] = [];
+    for await (const m of subscription) {
+      if (m.kind === 'caughtUp') break;
+      messages.push(m.kind === 'event' ? `event ${m.event.position.commit}` : `checkpoint ${m.position.commit}`);
+    }
+    await subscription.stop();
+    await reader.close();
+    await writer.close();
+    const expected: string[] = [];
+    for (let bound = 50; bound <= 400; bound += 50) {
+      for (let p = bound - 49; p <= bound; p++) if ((p - 1) % 97 === 0) expected.push(`event ${p}`);
+      expected.push(`checkpoint ${bound}`);
+    }
+    expect(messages).toEqual(expected);
+  });
+
+  it('a filtered subscription that is woken by another process covers its events too', async () => {
+    const path = tempPath();
+    const reader = SqliteEventStore.open(path, { pollIntervalMs: 20 });
+    const writer = SqliteEventStore.open(path);
+    await writer.append('o-1', [{ type: 'Skip', data: {} }]);
+    const subscription = reader.subscribeToAll({ filter: { eventTypes: ['Keep'] }, checkpoints: true });
+    const messages: string[] = [];
+    let target = 0n;
+    const done = (async () => {
+      for await (const m of subscription) {
+        messages.push(m.kind === 'event' ? `event ${m.event.position.commit}` : m.kind === 'checkpoint' ? `checkpoint ${m.position.commit}` : 'caughtUp');
+        if (m.kind === 'caughtUp') {
+          const kept = await writer.append('o-1', [{ type: 'Keep', data: {} }]);
+          target = (await writer.append('o-1', [{ type: 'Skip', data: {} }])).position.commit;
+          expect(kept.position.commit).toBe(2n);
+        }
+        if (m.kind === 'checkpoint' && target !== 0n && m.position.commit >= target) break;
+      }
+    })();
+    await done;
+    await subscription.stop();
+    await writer.close();
+    await reader.close();
+    expect(messages).toEqual(['checkpoint 1', 'caughtUp', 'event 2', 'checkpoint 3']);
+  });
 });

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordedEvent } from '../../src/application/ports/event-store.js';
+import type { RecordedEvent, SubscribeToAllOptions } from '../../src/application/ports/event-store.js';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
+import { CheckpointStore } from '../../projections/runner/checkpoint-store.js';
 import type { Projection } from '../../projections/runner/projection.js';
 import { ProjectionFailedError, ProjectionRunner } from '../../projections/runner/projection-runner.js';
 
@@ -39,17 +40,66 @@ describe('projection runner', () => {
   it('catches up, goes live, and serves read-your-writes by position', async () => {
     const { store, db } = setup();
     for (let i = 0; i < 2500; i++) await store.append(`s-${i % 3}`, [{ type: 'Counted', data: {} }]);
-    await store.append('s-0', [{ type: 'Ignored', data: {} }]);
+    const ignored = await store.append('s-0', [{ type: 'Ignored', data: {} }]);
     const runner = new ProjectionRunner(store, db, counter());
     open.push({ close: () => runner.stop() });
     runner.start();
     await runner.whenLive();
     expect(counts(db)).toEqual({ 's-0': 834, 's-1': 833, 's-2': 833 });
-    expect(runner.status()).toMatchObject({ state: 'live', eventsApplied: 2501 });
+    // The event it does not apply is never handed to it, yet its checkpoint moves past it.
+    expect(runner.status()).toMatchObject({ state: 'live', eventsApplied: 2500, position: ignored.position });
 
     const written = await store.append('s-9', [{ type: 'Counted', data: {} }]);
     await runner.waitFor(written.position);
     expect(counts(db)['s-9']).toBe(1);
+  });
+
+  it('read-your-writes: waiting for the position of an event it does not apply resolves', async () => {
+    const { store, db } = setup();
+    await store.append('s-1', [{ type: 'Counted', data: {} }]);
+    const runner = new ProjectionRunner(store, db, counter());
+    open.push({ close: () => runner.stop() });
+    runner.start();
+    await runner.whenLive();
+    const ignored = await store.append('s-1', [{ type: 'Ignored', data: {} }]);
+    await runner.waitFor(ignored.position);
+    expect(runner.status()).toMatchObject({ position: ignored.position, eventsApplied: 1 });
+    expect(new CheckpointStore(db).read('counter')?.position).toEqual(ignored.position);
+    expect(counts(db)).toEqual({ 's-1': 1 });
+  });
+
+  it('resumes from a checkpoint that passed over events it does not apply, without reading them again', async () => {
+    const { store, db } = setup();
+    await store.append('a-1', [{ type: 'Counted', data: {} }]);
+    let last = await store.append('b-1', [{ type: 'Ignored', data: {} }]);
+    for (let i = 0; i < 30; i++) last = await store.append('b-1', [{ type: 'Ignored', data: {} }]);
+    const first = new ProjectionRunner(store, db, counter());
+    first.start();
+    await first.whenLive();
+    await first.stop();
+    // The checkpoint came from the subscription's checkpoint message: no event was applied after the first.
+    expect(new CheckpointStore(db).read('counter')?.position).toEqual(last.position);
+
+    await store.append('a-1', [{ type: 'Counted', data: {} }]);
+    const from: unknown[] = [];
+    const watched = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'subscribeToAll') return Reflect.get(target, property, receiver) as unknown;
+        return (options: SubscribeToAllOptions) => {
+          from.push(options.fromPosition);
+          return target.subscribeToAll(options);
+        };
+      },
+    });
+    const applied: string[] = [];
+    const recording: Projection = { ...counter(), apply: (event, d) => (applied.push(event.type), counter().apply(event, d)) };
+    const second = new ProjectionRunner(watched, db, recording);
+    second.start();
+    await second.whenLive();
+    await second.stop();
+    expect(from).toEqual([last.position]);
+    expect(applied).toEqual(['Counted']);
+    expect(counts(db)).toEqual({ 'a-1': 2 });
   });
 
   it('resumes from its checkpoint without applying any event twice', async () => {

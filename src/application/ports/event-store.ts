@@ -65,21 +65,33 @@ export interface ReadAllOptions {
   readonly filter?: EventFilter;
 }
 
-/** Server-side filter for readAll and subscriptions: stream-name prefixes or event-type prefixes. */
+/** Server-side filter for readAll and subscriptions: stream-name prefixes, event-type prefixes or exact event types. */
 export type EventFilter =
   | { readonly streamNamePrefixes: readonly string[] }
-  | { readonly eventTypePrefixes: readonly string[] };
+  | { readonly eventTypePrefixes: readonly string[] }
+  | { readonly eventTypes: readonly string[] };
 
 export interface SubscribeToAllOptions {
   /** Exclusive: a checkpoint, the position of the last event already handled. */
   readonly fromPosition?: GlobalPosition | typeof START | typeof END;
   readonly filter?: EventFilter;
+  /**
+   * Also deliver `checkpoint` messages (EventStoreDB's checkpointReached of a filtered
+   * subscription), so a consumer can move its checkpoint past events the filter left out
+   * without receiving them. Off by default: consumers that never asked see no new kind.
+   */
+  readonly checkpoints?: boolean;
 }
 
 export type SubscriptionMessage =
   | { readonly kind: 'event'; readonly event: RecordedEvent }
   /** Emitted once, when history has been delivered and live events follow. */
-  | { readonly kind: 'caughtUp'; readonly position: GlobalPosition | null };
+  | { readonly kind: 'caughtUp'; readonly position: GlobalPosition | null }
+  /**
+   * Only when asked for (`checkpoints: true`): every event up to and including `position`
+   * has been delivered or left out by the filter. A consumer may resume from it.
+   */
+  | { readonly kind: 'checkpoint'; readonly position: GlobalPosition };
 
 /**
  * A catch-up subscription: history, a caughtUp message, then live events, with no gap and

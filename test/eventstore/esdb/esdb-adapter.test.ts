@@ -109,6 +109,7 @@ describe('EsdbEventStore over the protocol double', () => {
       const seen: unknown[] = [];
       for await (const m of subscription) {
         if (m.kind === 'caughtUp') break;
+        if (m.kind !== 'event') continue;
         seen.push(m.event.data);
       }
       await subscription.stop();
@@ -148,6 +149,7 @@ describe('EsdbEventStore over the protocol double', () => {
       const seen: RecordedEvent[] = [];
       for await (const m of subscription) {
         if (m.kind === 'caughtUp') break;
+        if (m.kind !== 'event') continue;
         seen.push(m.event);
       }
       await subscription.stop();
@@ -200,6 +202,7 @@ describe('EsdbEventStore over the protocol double', () => {
         const seen: string[] = [];
         for await (const m of subscription) {
           if (m.kind === 'caughtUp') break;
+          if (m.kind !== 'event') continue;
           seen.push(m.event.stream);
         }
         await subscription.stop();

@@ -80,4 +80,31 @@ describe('key usage', () => {
     await store.close();
     db.close();
   });
+
+  it('writes the same rows, in log order, whether a batch holds one call or hundreds', async () => {
+    const store = SqliteEventStore.open(':memory:');
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/k';
+    const calls = Array.from({ length: 150 }, (_, i) => ({
+      type: 'KmsCallRecorded',
+      data: { operation: i % 2 ? 'Encrypt' : 'Decrypt', requestParameters: { keyId: arn, encryptionContext: { n: `${i}` } }, errorCode: null, errorMessage: null, resources: [{ ARN: arn }] },
+      metadata: eventMetadata({ ...testCallContext('Encrypt'), eventId: `call-${i}` }, 1),
+    }));
+    await store.append('kmscall-a', calls.slice(0, 100));
+    await store.append('kmscall-b', calls.slice(100));
+    const rowsWith = async (batchSize: number) => {
+      const db = new Database(':memory:');
+      const runner = new ProjectionRunner(store, db, keyUsageProjection, batchSize);
+      await runner.rebuild();
+      await runner.stop();
+      const rows = db.prepare('SELECT rowid, * FROM tt_key_usage_rows ORDER BY rowid').all();
+      db.close();
+      return rows;
+    };
+    const one = await rowsWith(1);
+    expect(one).toHaveLength(150);
+    expect(one.map((r) => (r as { encryption_context: string }).encryption_context)).toEqual(calls.map((c) => JSON.stringify({ encryptionContext: c.data.requestParameters.encryptionContext })));
+    expect(await rowsWith(1000)).toEqual(one);
+    expect(await rowsWith(70)).toEqual(one);
+    await store.close();
+  });
 });

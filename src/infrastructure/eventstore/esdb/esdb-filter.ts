@@ -14,13 +14,15 @@ export function toServerFilter(filter: EventFilter | undefined): InstanceType<ty
   const options = new ReadReq.Options.FilterOptions();
   if (filter && 'streamNamePrefixes' in filter) {
     options.setStreamIdentifier(expression.setPrefixList([...filter.streamNamePrefixes]));
+  } else if (filter && 'eventTypes' in filter) {
+    options.setEventType(expression.setRegex(exactTypesRegex(filter.eventTypes)));
   } else if (filter) {
     options.setEventType(expression.setPrefixList([...filter.eventTypePrefixes]));
   } else {
     options.setEventType(expression.setRegex('^[^$]'));
   }
   // The client's defaults for a filtered subscription: the server's own search window and a
-  // checkpoint per window. Checkpoints are not events and are ignored by the adapter.
+  // checkpoint per window. The subscription passes checkpoints on when asked for them.
   options.setCount(new sharedPb.Empty());
   options.setCheckpointintervalmultiplier(1);
   return options;
@@ -35,5 +37,12 @@ export function acceptsEvent(filter: EventFilter | undefined, stream: string, ty
   if (stream.startsWith('$') || type.startsWith('$')) return false;
   if (!filter) return true;
   if ('streamNamePrefixes' in filter) return filter.streamNamePrefixes.some((p) => stream.startsWith(p));
+  if ('eventTypes' in filter) return filter.eventTypes.includes(type);
   return filter.eventTypePrefixes.some((p) => type.startsWith(p));
+}
+
+/** Exact event types as the server's regex filter; no types matches nothing. */
+export function exactTypesRegex(types: readonly string[]): string {
+  if (types.length === 0) return '(?!)';
+  return `^(?:${types.map((t) => t.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&')).join('|')})$`;
 }

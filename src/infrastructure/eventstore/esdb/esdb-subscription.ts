@@ -1,6 +1,7 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { ReadResp } from '@eventstore/db-client/generated/streams_pb.js';
 import type { GlobalPosition, SubscribeToAllOptions, Subscription, SubscriptionMessage } from '../../../application/ports/event-store.js';
+import { comparePositions } from '../../../application/ports/positions.js';
 import { acceptsEvent } from './esdb-filter.js';
 import { toPortError } from './esdb-errors.js';
 import { cancelRead, openRead, type ReadCall } from './esdb-read-channel.js';
@@ -23,6 +24,8 @@ export class EsdbSubscription implements Subscription {
   private started = false;
   private caughtUp = false;
   private lastSeen: GlobalPosition | null;
+  /** The last position handed to the consumer, by an event or a checkpoint. */
+  private reported: GlobalPosition | null;
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -32,6 +35,7 @@ export class EsdbSubscription implements Subscription {
   ) {
     const from = options.fromPosition;
     this.lastSeen = typeof from === 'object' ? from : null;
+    this.reported = this.lastSeen;
   }
 
   async stop(): Promise<void> {
@@ -54,7 +58,12 @@ export class EsdbSubscription implements Subscription {
   }
 
   private async open(): Promise<AsyncIterator<ReadResp>> {
-    const request = subscribeToAllRequest(this.options.fromPosition ?? 'start', this.options.filter);
+    // With checkpoints asked for, the filter is applied here and every event it leaves out
+    // becomes a checkpoint: the server checkpoints only once per search window, so an event
+    // it left out at the head would stay uncovered until enough others follow, and a
+    // read-your-writes wait for it would hang. The data of left-out events is never parsed.
+    const serverFilter = this.options.checkpoints ? undefined : this.options.filter;
+    const request = subscribeToAllRequest(this.options.fromPosition ?? 'start', serverFilter);
     this.call = await openRead(this.client, request, 'subscribeToAll');
     if (this.stopped) cancelRead(this.call);
     return (this.call as AsyncIterable<ReadResp>)[Symbol.asyncIterator]();
@@ -84,15 +93,34 @@ export class EsdbSubscription implements Subscription {
       const peek = peekEvent(event);
       if (!peek) return null;
       this.lastSeen = peek.position;
-      if (!acceptsEvent(this.options.filter, peek.stream, peek.type) || (await this.isDeleted(peek.stream))) return null;
+      if (!acceptsEvent(this.options.filter, peek.stream, peek.type) || (await this.isDeleted(peek.stream))) {
+        // Left out here rather than by the server: passed over all the same.
+        return this.checkpoint(peek.position);
+      }
+      this.reported = peek.position;
       return { kind: 'event', event: toRecordedEvent(event) };
+    }
+    if (response.hasCheckpoint()) {
+      const checkpoint = response.getCheckpoint()!;
+      return this.checkpoint({ commit: BigInt(checkpoint.getCommitPosition()), prepare: BigInt(checkpoint.getPreparePosition()) });
     }
     if (response.hasCaughtUp() && !this.caughtUp) {
       this.caughtUp = true;
       return { kind: 'caughtUp', position: this.lastSeen };
     }
-    // Confirmation, checkpoints, and a fell-behind/caught-up pair after the first: the
-    // port reports catching up once.
+    // Confirmation, and a fell-behind/caught-up pair after the first: the port reports
+    // catching up once.
     return null;
+  }
+
+  /**
+   * A checkpoint message when asked for and when it moves forward: some server versions
+   * repeat one position while live, and a consumer's checkpoint must never go back.
+   */
+  private checkpoint(position: GlobalPosition): SubscriptionMessage | null {
+    if (!this.options.checkpoints) return null;
+    if (this.reported !== null && comparePositions(position, this.reported) <= 0) return null;
+    this.reported = position;
+    return { kind: 'checkpoint', position };
   }
 }

@@ -20,7 +20,7 @@ import type {
 import { StreamDeletedError, WrongExpectedRevisionError } from '../../../application/ports/event-store-errors.js';
 import { createBatchWriter, type EncodedEvent, type WriteError, type WriteOp, type WriteOutcome } from './batch-writer.js';
 import { prepareDatabase } from './schema.js';
-import { filterKey, filterPredicate } from './sql-filter.js';
+import { filterAccepts, filterKey, filterPredicate } from './sql-filter.js';
 import { pagedIterable } from './paged-iterable.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
 import { RecentRows } from './recent-rows.js';
@@ -59,6 +59,14 @@ interface Writer {
 const MAX_BATCHES_IN_FLIGHT = 1;
 /** Subscription pages kept for sharing within a turn of the event loop. */
 const SHARED_PAGES = 4;
+/** How many pages' worth of positions one filtered subscription read looks through at most. */
+const SCAN_WINDOW_PAGES = 10;
+
+export interface SubscriptionPage {
+  readonly rows: Row[];
+  /** Every position up to this one has been delivered in `rows` or left out by the filter. */
+  readonly scannedTo: number;
+}
 
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, created';
 
@@ -83,7 +91,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<SqliteSubscription>();
   private closed = false;
   private readonly allStatements = new Map<string, Database.Statement>();
-  private readonly sharedPages = new Map<string, Row[]>();
+  private readonly sharedPages = new Map<string, SubscriptionPage>();
   private readonly recent = new RecentRows();
 
   private readonly stmt: {
@@ -267,30 +275,63 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * A subscription's next page: from the rows this instance just wrote when they follow on
-   * unbroken, else from the file. Subscriptions at the same place in the same turn of the
-   * event loop (the projections of a node, woken by one commit) share one read. A shared
-   * page lives until the end of the turn or the next commit through this instance, so a
-   * subscription that looks again always reads afresh.
+   * A subscription's next page: the rows after `after` that pass the filter, and how far
+   * the log was looked through for them (`scannedTo`: every position up to it was read or
+   * passed over). A page that neither holds rows nor moves `scannedTo` past `after` means
+   * the subscription is at the head.
+   *
+   * From the rows this instance just wrote when they follow on unbroken, else from the
+   * file. A filtered read looks through at most SCAN_WINDOW_PAGES pages' worth of
+   * positions, so a filter that matches little yields regular checkpoints and never holds
+   * the thread for a whole scan of the log. Subscriptions at the same place in the same
+   * turn of the event loop (the projections of a node, woken by one commit) share one
+   * read. A shared page lives until the end of the turn or the next commit through this
+   * instance, so a subscription that looks again always reads afresh.
    */
-  subscriptionPage(filter: EventFilter | undefined, after: number, limit: number, polled: boolean): Row[] {
-    if (filter === undefined) {
-      const recent = this.recent.after(after, limit);
-      if (recent !== null) return recent;
-      // Nothing of ours follows it; another process's appends are looked for when the poll
-      // interval wakes the subscription (as they always were), not after every local commit.
-      if (!polled && this.recent.isNewest(after)) return [];
-    }
+  subscriptionPage(filter: EventFilter | undefined, after: number, limit: number, polled: boolean): SubscriptionPage {
+    const recent = this.recent.after(after, filter === undefined ? limit : limit * SCAN_WINDOW_PAGES);
+    if (recent !== null) return filter === undefined ? { rows: recent, scannedTo: recent[recent.length - 1]![0] } : filterRows(filter, recent, limit);
+    // Nothing of ours follows it; another process's appends are looked for when the poll
+    // interval wakes the subscription (as they always were), not after every local commit.
+    if (!polled && this.recent.isNewest(after)) return { rows: [], scannedTo: after };
     const key = `${after}|${limit}|${filterKey(filter)}`;
-    let rows = this.sharedPages.get(key);
-    if (rows === undefined) {
-      rows = this.readAllPage(filter, false, after, limit, false);
+    let page = this.sharedPages.get(key);
+    if (page === undefined) {
+      page = filter === undefined ? this.unfilteredPage(after, limit) : this.filteredPage(filter, after, limit);
+      // Only a page that reached the head is kept for others: a full page is history, read by
+      // a catch-up page after page in one turn, and keeping it would only make it old garbage.
+      if (page.rows.length === limit) return page;
       if (this.sharedPages.size === 0) setImmediate(() => this.sharedPages.clear());
-      // A catch-up through history may read page after page in one turn: keep only the newest few.
       if (this.sharedPages.size >= SHARED_PAGES) this.sharedPages.delete(this.sharedPages.keys().next().value!);
-      this.sharedPages.set(key, rows);
+      this.sharedPages.set(key, page);
     }
-    return rows;
+    return page;
+  }
+
+  private unfilteredPage(after: number, limit: number): SubscriptionPage {
+    const rows = this.readAllPage(undefined, false, after, limit, false);
+    return { rows, scannedTo: rows.length > 0 ? rows[rows.length - 1]![0] : after };
+  }
+
+  /**
+   * The head is read first and bounds the rows read next: positions are handed out under
+   * SQLite's one write lock, so no commit can later add a position at or below a head
+   * already seen, and everything up to the bound has been looked through.
+   */
+  private filteredPage(filter: EventFilter, after: number, limit: number): SubscriptionPage {
+    const bound = Math.min(after + limit * SCAN_WINDOW_PAGES, this.lastPosition());
+    if (bound <= after) return { rows: [], scannedTo: after };
+    const predicate = filterPredicate(filter);
+    const key = `range${filterKey(filter)}`;
+    let statement = this.allStatements.get(key);
+    if (!statement) {
+      statement = this.db
+        .prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ? AND ${predicate.sql} ORDER BY position LIMIT ?`)
+        .raw();
+      this.allStatements.set(key, statement);
+    }
+    const rows = statement.all(after, bound, ...predicate.params, limit) as Row[];
+    return { rows, scannedTo: rows.length === limit ? rows[limit - 1]![0] : bound };
   }
 
   /**
@@ -359,6 +400,17 @@ function toError(error: WriteError): Error {
     case 'failed':
       return new Error(error.message);
   }
+}
+
+/** The rows of an unbroken run that pass the filter, up to `limit` of them. */
+function filterRows(filter: EventFilter, run: readonly Row[], limit: number): SubscriptionPage {
+  const rows: Row[] = [];
+  for (const row of run) {
+    if (!filterAccepts(filter, row[2], row[4])) continue;
+    rows.push(row);
+    if (rows.length === limit) return { rows, scannedTo: row[0] };
+  }
+  return { rows, scannedTo: run[run.length - 1]![0] };
 }
 
 /** The writer for an in-memory database: the same batch writer, on this thread. */

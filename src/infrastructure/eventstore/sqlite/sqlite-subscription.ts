@@ -5,16 +5,20 @@ import { toPosition } from './sqlite-event-store.js';
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
- * History, then `caughtUp`, then live events. Every read asks for positions after the
- * last one delivered, so the seam between history and live can neither skip nor repeat
- * an event: a wake-up (local append or poll tick) only says "look again". Pages are read
- * only when the consumer has taken the previous one (back-pressure).
+ * History, then `caughtUp`, then live events; when asked, a `checkpoint` after each read
+ * whose end the filter left out. Every read asks for positions after the last one read,
+ * so the seam between history and live can neither skip nor repeat an event: a wake-up
+ * (local append or poll tick) only says "look again". Pages are read only when the
+ * consumer has taken the previous one (back-pressure).
  */
 export class SqliteSubscription implements Subscription {
   private stopped = false;
   private cancelWait: (() => void) | null = null;
   private started = false;
+  /** How far the log has been read: every position up to it is in `page` or was passed over. */
   private after: number;
+  /** The last position reported to the consumer, by an event or a checkpoint. */
+  private covered: number;
   private page: Row[] = [];
   private index = 0;
   private caughtUp = false;
@@ -29,6 +33,7 @@ export class SqliteSubscription implements Subscription {
   ) {
     const from = options.fromPosition;
     this.after = from === undefined || from === 'start' ? 0 : from === 'end' ? store.lastPosition() : Number(from.commit);
+    this.covered = this.after;
   }
 
   async stop(): Promise<void> {
@@ -59,11 +64,20 @@ export class SqliteSubscription implements Subscription {
 
   private next(): Promise<IteratorResult<SubscriptionMessage>> {
     if (this.stopped || this.store.isClosed) return Promise.resolve(DONE);
-    if (this.index < this.page.length) return Promise.resolve(this.deliver());
-    this.page = this.store.subscriptionPage(this.options.filter, this.after, this.pageSize, this.polled);
-    this.polled = false;
-    this.index = 0;
-    if (this.page.length > 0) return Promise.resolve(this.deliver());
+    for (;;) {
+      if (this.index < this.page.length) return Promise.resolve(this.deliver());
+      if (this.options.checkpoints && this.after > this.covered) {
+        // The filter left out what lies between the last event delivered and the end of the scan.
+        this.covered = this.after;
+        return Promise.resolve({ done: false, value: { kind: 'checkpoint', position: toPosition(this.after) } });
+      }
+      const { rows, scannedTo } = this.store.subscriptionPage(this.options.filter, this.after, this.pageSize, this.polled);
+      this.polled = false;
+      this.page = rows;
+      this.index = 0;
+      if (rows.length === 0 && scannedTo <= this.after) break;
+      this.after = scannedTo;
+    }
     if (!this.caughtUp) {
       this.caughtUp = true;
       return Promise.resolve({ done: false, value: { kind: 'caughtUp', position: this.after > 0 ? toPosition(this.after) : null } });
@@ -80,7 +94,7 @@ export class SqliteSubscription implements Subscription {
 
   private deliver(): IteratorYieldResult<SubscriptionMessage> {
     const row = this.page[this.index++]!;
-    this.after = row[0];
+    this.covered = row[0];
     return { done: false, value: { kind: 'event', event: this.store.recordedOf(row) } };
   }
 }
