@@ -80,8 +80,9 @@ export function projectionsCommand(): Command {
           }
           bar.stop();
           const seconds = (performance.now() - started) / 1000;
-          const applied = runner.status().eventsApplied;
-          process.stdout.write(`${runner.projection.name}: ${applied} events in ${seconds.toFixed(2)} s (${Math.round(applied / Math.max(seconds, 1e-9))} events/s)\n`);
+          // The subscription hands a projection only the events it applies; the others are passed over.
+          const { eventsApplied, position } = runner.status();
+          process.stdout.write(`${runner.projection.name}: up to ${position === null ? 'start' : formatPosition(position)}, ${eventsApplied} events applied in ${seconds.toFixed(2)} s\n`);
         }
       }),
     );
