@@ -36,6 +36,9 @@ export class ProjectionFailedError extends Error {
   }
 }
 
+/** Batches of passed-over positions between two checkpoint writes (see flush). */
+const UNSTORED_BATCHES = 64;
+
 class CheckpointMoved extends Error {
   constructor(readonly stored: GlobalPosition | null) {
     super('The checkpoint was advanced by another process');
@@ -69,6 +72,10 @@ export class ProjectionRunner {
   private position: GlobalPosition | null = null;
   /** The last position the subscription reported, by an event or a checkpoint: where the next commit puts the checkpoint. */
   private covered: GlobalPosition | null = null;
+  /** The checkpoint as this runner last read or wrote it; `position` may be ahead of it (see flush). */
+  private stored: GlobalPosition | null = null;
+  /** Batches of only passed-over positions since the checkpoint was last written. */
+  private unstoredBatches = 0;
   private lastEventCreated: Date | null = null;
   private eventsApplied = 0;
   private failure: ProjectionFailure | null = null;
@@ -95,6 +102,8 @@ export class ProjectionRunner {
     } else {
       this.position = checkpoint?.position ?? null;
     }
+    this.stored = this.position;
+    this.unstoredBatches = 0;
     this.failure = null;
     this.stopping = false;
     this.resync = false;
@@ -183,7 +192,7 @@ export class ProjectionRunner {
     try {
       for await (const message of subscription) {
         if (message.kind === 'caughtUp') {
-          this.flush();
+          this.flush(true);
           if (this.state === 'failed' || this.resync) break;
           // Throwing fails the projection (the catch below), before it reports live.
           this.projection.caughtUp?.(this.db);
@@ -205,7 +214,7 @@ export class ProjectionRunner {
         }
         if (this.state === 'failed') break;
       }
-      this.flush();
+      this.flush(true);
     } catch (error) {
       this.fail(null, error);
       return;
@@ -220,12 +229,28 @@ export class ProjectionRunner {
     }
   }
 
-  private flush(): void {
+  /**
+   * Applies the events gathered, with the checkpoint, in one transaction. A batch of only
+   * passed-over positions (the events of a node's other streams, say) moves the position
+   * here and releases read-your-writes waiters, but writes the checkpoint only every
+   * UNSTORED_BATCHES such batches, once caught up, and when the subscription ends:
+   * a node's projections would otherwise each commit a transaction for every burst of
+   * calls they have no use for. A checkpoint left behind only means those positions are
+   * passed over again after a restart.
+   */
+  private flush(store = false): void {
     if (this.resync) this.buffer = [];
     const covered = this.covered;
     if (this.resync || this.state === 'failed' || covered === null) return;
-    if (this.position !== null && comparePositions(covered, this.position) <= 0) return;
+    const moved = this.position === null || comparePositions(covered, this.position) > 0;
+    if (!moved && (!store || samePosition(this.position, this.stored))) return;
     const events = this.buffer;
+    if (events.length === 0 && !store && ++this.unstoredBatches < UNSTORED_BATCHES) {
+      this.position = covered;
+      this.progress?.(covered);
+      this.resolveWaitersUpTo(covered);
+      return;
+    }
     this.buffer = [];
     let current: RecordedEvent | null = null;
     try {
@@ -233,7 +258,7 @@ export class ProjectionRunner {
       // sharing one read-model file can never both apply the same events.
       this.db.transaction(() => {
         const stored = this.checkpoints.read(this.projection.name)?.position ?? null;
-        if (!samePosition(stored, this.position)) throw new CheckpointMoved(stored);
+        if (!samePosition(stored, this.stored)) throw new CheckpointMoved(stored);
         for (const event of events) {
           current = event;
           this.projection.apply(event, this.db);
@@ -246,6 +271,7 @@ export class ProjectionRunner {
       this.projection.endBatch?.(this.db);
       if (error instanceof CheckpointMoved) {
         this.position = error.stored;
+        this.stored = error.stored;
         this.resync = true;
         void this.subscription?.stop();
         if (error.stored) this.resolveWaitersUpTo(error.stored);
@@ -257,6 +283,8 @@ export class ProjectionRunner {
     this.projection.endBatch?.(this.db);
     const last = events[events.length - 1];
     this.position = covered;
+    this.stored = covered;
+    this.unstoredBatches = 0;
     if (last) this.lastEventCreated = last.created;
     this.eventsApplied += events.length;
     this.progress?.(covered);
@@ -294,6 +322,8 @@ export class ProjectionRunner {
       this.checkpoints.write(this.projection.name, { version: this.projection.version, position: null });
     })();
     this.position = null;
+    this.stored = null;
+    this.unstoredBatches = 0;
     this.lastEventCreated = null;
     this.eventsApplied = 0;
     this.failure = null;

@@ -64,8 +64,30 @@ describe('projection runner', () => {
     const ignored = await store.append('s-1', [{ type: 'Ignored', data: {} }]);
     await runner.waitFor(ignored.position);
     expect(runner.status()).toMatchObject({ position: ignored.position, eventsApplied: 1 });
+    // A position only passed over is written with the next events, after a run of such batches, or at the stop.
+    expect(new CheckpointStore(db).read('counter')?.position).not.toEqual(ignored.position);
+    await runner.stop();
     expect(new CheckpointStore(db).read('counter')?.position).toEqual(ignored.position);
     expect(counts(db)).toEqual({ 's-1': 1 });
+  });
+
+  it('writes a checkpoint that only passed over events after a run of 64 such batches, without being stopped', async () => {
+    const { store, db } = setup();
+    await store.append('s-1', [{ type: 'Counted', data: {} }]);
+    const runner = new ProjectionRunner(store, db, counter());
+    open.push({ close: () => runner.stop() });
+    runner.start();
+    await runner.whenLive();
+    const stored = () => new CheckpointStore(db).read('counter')?.position;
+    const before = stored();
+    for (let i = 1; i <= 64; i++) {
+      // Each append is woken on its own, so each is one batch of passed-over positions.
+      const ignored = await store.append('s-1', [{ type: 'Ignored', data: {} }]);
+      await runner.waitFor(ignored.position);
+      expect(runner.status().position).toEqual(ignored.position);
+      expect(stored(), `after ${i} batches`).toEqual(i < 64 ? before : ignored.position);
+    }
+    expect(runner.status()).toMatchObject({ state: 'live', eventsApplied: 1 });
   });
 
   it('resumes from a checkpoint that passed over events it does not apply, without reading them again', async () => {

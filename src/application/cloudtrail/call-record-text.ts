@@ -121,14 +121,17 @@ export class CallRecordText {
     const isObject = text.startsWith('{');
     if (!isObject && text !== 'null') return null;
     if (operation !== 'Encrypt' && operation !== 'Decrypt') return text;
+    const wantsKeyId = operation === 'Decrypt' && succeeded && resources.firstArnJson !== null;
+    // A member's name missing from the text is missing from the top level too: most texts need no scan.
     const r = this.request;
-    if (isObject && !r.scan(text)) return null;
+    const scanned = isObject && (text.includes('"encryptionAlgorithm":') || (wantsKeyId && text.includes('"keyId":')));
+    if (scanned && !r.scan(text)) return null;
     const added: string[] = [];
-    if (!isObject || !r.has(R.encryptionAlgorithm)) added.push(ALGORITHM);
-    if (operation === 'Decrypt' && succeeded && resources.firstArnJson !== null && (!isObject || !r.has(R.keyId))) added.push(`"keyId":${resources.firstArnJson}`);
+    if (!scanned || !r.has(R.encryptionAlgorithm)) added.push(ALGORITHM);
+    if (wantsKeyId && (!scanned || !r.has(R.keyId))) added.push(`"keyId":${resources.firstArnJson}`);
     if (added.length === 0) return text;
     const members = added.join(',');
-    if (!isObject || r.count === 0) return `{${members}}`;
+    if (!isObject || text === '{}') return `{${members}}`;
     return `${text.slice(0, -1)},${members}}`;
   }
 

@@ -13,5 +13,42 @@ export class SqliteEventTextLog implements EventTextLog {
 }
 
 function storedText(r: Row): StoredEventText {
-  return { position: toPosition(r[0]), id: r[1], stream: r[2], revision: BigInt(r[3]), type: r[4], data: r[5], metadata: r[6], created: new Date(r[7]) };
+  return new StoredRow(r);
+}
+
+/** A row as stored text; what a reader of call records never asks for is made only when asked for. */
+class StoredRow implements StoredEventText {
+  readonly position: StoredEventText['position'];
+
+  constructor(private readonly row: Row) {
+    this.position = toPosition(row[0]);
+  }
+
+  get id(): string {
+    return this.row[1];
+  }
+
+  get stream(): string {
+    return this.row[2];
+  }
+
+  get revision(): bigint {
+    return BigInt(this.row[3]);
+  }
+
+  get type(): string {
+    return this.row[4];
+  }
+
+  get data(): string {
+    return this.row[5];
+  }
+
+  get metadata(): string {
+    return this.row[6];
+  }
+
+  get created(): Date {
+    return new Date(this.row[7]);
+  }
 }
