@@ -54,13 +54,19 @@ describe('projection runner', () => {
     expect(counts(db)['s-9']).toBe(1);
   });
 
-  it('read-your-writes: waiting for the position of an event it does not apply resolves', async () => {
+  /** A counter runner, live after one event it applies. */
+  async function liveAfterOneCounted() {
     const { store, db } = setup();
     await store.append('s-1', [{ type: 'Counted', data: {} }]);
     const runner = new ProjectionRunner(store, db, counter());
     open.push({ close: () => runner.stop() });
     runner.start();
     await runner.whenLive();
+    return { store, db, runner };
+  }
+
+  it('read-your-writes: waiting for the position of an event it does not apply resolves', async () => {
+    const { store, db, runner } = await liveAfterOneCounted();
     const ignored = await store.append('s-1', [{ type: 'Ignored', data: {} }]);
     await runner.waitFor(ignored.position);
     expect(runner.status()).toMatchObject({ position: ignored.position, eventsApplied: 1 });
@@ -72,12 +78,7 @@ describe('projection runner', () => {
   });
 
   it('writes a checkpoint that only passed over events after a run of 64 such batches, without being stopped', async () => {
-    const { store, db } = setup();
-    await store.append('s-1', [{ type: 'Counted', data: {} }]);
-    const runner = new ProjectionRunner(store, db, counter());
-    open.push({ close: () => runner.stop() });
-    runner.start();
-    await runner.whenLive();
+    const { store, db, runner } = await liveAfterOneCounted();
     const stored = () => new CheckpointStore(db).read('counter')?.position;
     const before = stored();
     for (let i = 1; i <= 64; i++) {
