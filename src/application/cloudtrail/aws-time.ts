@@ -8,9 +8,15 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 export function cloudTrailTime(iso: string | number | Date): string {
-  // The call context already holds ISO-8601 UTC: cut, rather than parse and print again.
-  if (typeof iso === 'string' && ISO_UTC.test(iso)) return `${iso.slice(0, 19)}Z`;
-  return `${new Date(iso).toISOString().slice(0, 19)}Z`;
+  return (typeof iso === 'string' ? secondsOfIsoUtc(iso) : null) ?? `${new Date(iso).toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * eventTime for a time already written in ISO-8601 UTC, as the call context holds it: cut,
+ * rather than parsed and printed again. Null for any other text.
+ */
+export function secondsOfIsoUtc(iso: string): string | null {
+  return ISO_UTC.test(iso) ? `${iso.slice(0, 19)}Z` : null;
 }
 
 export function responseDate(iso: string): string {

@@ -1,6 +1,6 @@
 import type { CallerIdentity } from '../../domain/call-context.js';
 import type { JsonValue } from '../ports/event-store.js';
-import { cloudTrailTime } from './aws-time.js';
+import { secondsOfIsoUtc } from './aws-time.js';
 import { CLOUDTRAIL_EVENT_VERSION, KMS_EVENT_SOURCE } from './cloudtrail-record.js';
 import { JsonMembers } from './json-members.js';
 import { userIdentityOf } from './user-identity.js';
@@ -10,7 +10,6 @@ const HEAD = `{"eventVersion":${q(CLOUDTRAIL_EVENT_VERSION)},"userIdentity":`;
 const SOURCE = `,"eventSource":${q(KMS_EVENT_SOURCE)},"eventName":`;
 const TAIL = ',"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":';
 const ALGORITHM = '"encryptionAlgorithm":"SYMMETRIC_DEFAULT"';
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** Enough for every caller and key of a busy installation; past it, nothing more is kept. */
 const REMEMBERED = 4096;
 
@@ -70,7 +69,8 @@ export class CallRecordText {
     const time = m.plainString(M.time);
     const region = m.plainString(M.region);
     const operation = m.plainString(M.operation);
-    if (time === null || region === null || operation === null || !ISO_UTC.test(time)) return false;
+    const eventTime = time === null ? null : secondsOfIsoUtc(time);
+    if (time === null || eventTime === null || region === null || operation === null) return false;
     const identity = this.identity(m.value(M.caller));
     if (identity === null || !d.scan(dataText)) return false;
 
@@ -89,7 +89,7 @@ export class CallRecordText {
       if (responseElements !== 'null' && !responseElements.startsWith('{')) return false;
     }
 
-    let s = `${HEAD}${identity.json},"eventTime":"${cloudTrailTime(time)}"${SOURCE}${m.value(M.operation)},"awsRegion":${m.value(M.region)}`;
+    let s = `${HEAD}${identity.json},"eventTime":"${eventTime}"${SOURCE}${m.value(M.operation)},"awsRegion":${m.value(M.region)}`;
     s += `,"sourceIPAddress":${m.value(M.sourceIp)},"userAgent":${m.value(M.userAgent)}`;
     if (error !== null) s += error;
     s += `,"requestParameters":${requestParameters},"responseElements":${responseElements},"requestID":${m.value(M.requestId)},"eventID":${m.value(M.eventId)}`;

@@ -16,9 +16,7 @@ const CLOSE_ARRAY = 0x5d;
  * as JSON.parse does. One instance is reused from text to text.
  */
 export class JsonMembers {
-  text = '';
-  /** Members in the text scanned last, named or not. */
-  count = 0;
+  private text = '';
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
   /** The names looked for, by length: a key is compared only with names as long as it. */
@@ -30,13 +28,13 @@ export class JsonMembers {
     names.forEach((name, slot) => (this.byLength[name.length] ??= []).push({ name, slot }));
   }
 
-  /** Reads the object spanning text[start, end); false when it is not one object of that shape. */
-  scan(text: string, start = 0, end = text.length): boolean {
+  /** Reads the object the text holds; false when it is not one object of that shape. */
+  scan(text: string): boolean {
     this.text = text;
-    this.count = 0;
     this.starts.fill(-1);
-    if (text.charCodeAt(start) !== OPEN_OBJECT) return false;
-    let i = start + 1;
+    const end = text.length;
+    if (text.charCodeAt(0) !== OPEN_OBJECT) return false;
+    let i = 1;
     if (text.charCodeAt(i) === CLOSE_OBJECT) return i + 1 === end;
     for (;;) {
       if (text.charCodeAt(i) !== QUOTE) return false;
@@ -46,7 +44,6 @@ export class JsonMembers {
       const valueStart = keyEnd + 1;
       const valueEnd = valueEndAt(text, valueStart, end);
       if (valueEnd < 0) return false;
-      this.count++;
       if (slot >= 0) {
         this.starts[slot] = valueStart;
         this.ends[slot] = valueEnd;
@@ -65,14 +62,6 @@ export class JsonMembers {
   /** A member value's JSON text. */
   value(slot: number): string {
     return this.text.slice(this.starts[slot]!, this.ends[slot]!);
-  }
-
-  start(slot: number): number {
-    return this.starts[slot]!;
-  }
-
-  end(slot: number): number {
-    return this.ends[slot]!;
   }
 
   /** Whether the member's value is exactly this JSON text. */
