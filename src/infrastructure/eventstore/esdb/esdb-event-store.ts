@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '../event-id.js';
 import { EventStoreDBClient, jsonEvent, type AppendExpectedRevision, type JSONType } from '@eventstore/db-client';
 import type {
   AppendResult,
@@ -43,7 +43,7 @@ export class EsdbEventStore implements EventStore {
     this.assertOpen();
     if (events.length === 0) throw new RangeError('An append needs at least one event');
     const proposed = events.map((e) =>
-      jsonEvent({ id: e.id ?? randomUUID(), type: e.type, data: e.data as JSONType, ...(e.metadata ? { metadata: e.metadata } : {}) }),
+      jsonEvent({ id: e.id ?? newEventId(), type: e.type, data: e.data as JSONType, ...(e.metadata ? { metadata: e.metadata } : {}) }),
     );
     let result;
     try {

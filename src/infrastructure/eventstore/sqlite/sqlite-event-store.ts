@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '../event-id.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -132,7 +132,7 @@ export class SqliteEventStore implements EventStore {
     let encoded: EncodedEvent[];
     try {
       // Encoded now: what is written is the data as it was when appended, whatever the caller does next.
-      encoded = events.map((event) => [event.id ?? randomUUID(), event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {})] as const);
+      encoded = events.map((event) => [event.id ?? newEventId(), event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {})] as const);
     } catch (error) {
       return Promise.reject(error);
     }
