@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { EventStore, GlobalPosition, RecordedEvent, Subscription } from '../../src/application/ports/event-store.js';
 import { comparePositions, formatPosition } from '../../src/application/ports/positions.js';
 import { CheckpointStore } from './checkpoint-store.js';
-import type { Projection } from './projection.js';
+import { isStaged, type Projection, type StagedProjection } from './projection.js';
+import { samePosition, type StagedResult } from './staged-batch.js';
+import { stagedWriterFor, type StagedWriter } from './staged-writer.js';
 
 export type ProjectionState = 'stopped' | 'catchingUp' | 'live' | 'failed';
 
@@ -38,15 +40,13 @@ export class ProjectionFailedError extends Error {
 
 /** Batches of passed-over positions between two checkpoint writes (see flush). */
 const UNSTORED_BATCHES = 64;
+/** Staged batches handed to the writer and not yet answered, past which reading waits. */
+const STAGED_BATCHES_IN_FLIGHT = 2;
 
 class CheckpointMoved extends Error {
   constructor(readonly stored: GlobalPosition | null) {
     super('The checkpoint was advanced by another process');
   }
-}
-
-function samePosition(a: GlobalPosition | null, b: GlobalPosition | null): boolean {
-  return a === null || b === null ? a === b : comparePositions(a, b) === 0;
 }
 
 interface PositionWaiter {
@@ -82,6 +82,18 @@ export class ProjectionRunner {
   private waiters: PositionWaiter[] = [];
   private liveWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
   private progress: ((position: GlobalPosition) => void) | null = null;
+  /** A staged projection's writer; null for one that applies events itself. */
+  private readonly staged: { readonly projection: StagedProjection; readonly writer: StagedWriter } | null;
+  /** Staged: the last position handed to the writer (`position` follows once it is written). */
+  private handed: GlobalPosition | null = null;
+  /** Staged: the checkpoint the next batch handed over follows on from. */
+  private handedStored: GlobalPosition | null = null;
+  /** Staged: settles once every batch handed over is answered and its answer taken in. */
+  private written: Promise<void> = Promise.resolve();
+  private writesInFlight = 0;
+  /** Staged: an event could not be staged; the projection fails once the batches before it are answered. */
+  private halted = false;
+  private writeAnswered: Array<() => void> = [];
 
   constructor(
     private readonly store: EventStore,
@@ -91,6 +103,7 @@ export class ProjectionRunner {
   ) {
     this.checkpoints = new CheckpointStore(db);
     projection.migrate(db);
+    this.staged = isStaged(projection) ? { projection, writer: stagedWriterFor(db, projection) } : null;
   }
 
   /** Resumes from the checkpoint; a changed projection version rebuilds from zero. */
@@ -103,6 +116,9 @@ export class ProjectionRunner {
       this.position = checkpoint?.position ?? null;
     }
     this.stored = this.position;
+    this.handed = this.position;
+    this.handedStored = this.position;
+    this.halted = false;
     this.unstoredBatches = 0;
     this.failure = null;
     this.stopping = false;
@@ -118,6 +134,8 @@ export class ProjectionRunner {
     this.stopping = true;
     await this.subscription?.stop();
     await this.running;
+    await this.written;
+    await this.staged?.writer.close();
     this.running = null;
     this.subscription = null;
     if (this.state !== 'failed') this.state = 'stopped';
@@ -193,13 +211,17 @@ export class ProjectionRunner {
       for await (const message of subscription) {
         if (message.kind === 'caughtUp') {
           this.flush(true);
+          await this.written;
           if (this.state === 'failed' || this.resync) break;
           // Throwing fails the projection (the catch below), before it reports live.
-          this.projection.caughtUp?.(this.db);
+          if (this.staged) throwIfFailed(await this.staged.writer.caughtUp());
+          else this.projection.caughtUp?.(this.db);
           this.state = 'live';
           for (const w of this.liveWaiters.splice(0)) w.resolve();
           continue;
         }
+        // Reading stays at most a few batches ahead of a staged projection's writer.
+        while (this.writesInFlight >= STAGED_BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => this.writeAnswered.push(resolve));
         if (message.kind === 'event') this.buffer.push(message.event);
         this.covered = message.kind === 'event' ? message.event.position : message.position;
         if (this.buffer.length >= this.batchSize) this.flush();
@@ -212,9 +234,10 @@ export class ProjectionRunner {
             this.flush();
           });
         }
-        if (this.state === 'failed') break;
+        if (this.state === 'failed' || this.halted) break;
       }
       this.flush(true);
+      await this.written;
     } catch (error) {
       this.fail(null, error);
       return;
@@ -223,6 +246,8 @@ export class ProjectionRunner {
       // Another process advanced this read model: follow on from where it got to.
       this.resync = false;
       this.covered = this.position;
+      this.handed = this.position;
+      this.handedStored = this.position;
       const next = this.subscribe();
       this.subscription = next;
       await this.consume(next);
@@ -239,6 +264,8 @@ export class ProjectionRunner {
    * passed over again after a restart.
    */
   private flush(store = false): void {
+    const projection = this.projection;
+    if (isStaged(projection)) return this.flushStaged(projection, this.staged!.writer, store);
     if (this.resync) this.buffer = [];
     const covered = this.covered;
     if (this.resync || this.state === 'failed' || covered === null) return;
@@ -261,34 +288,101 @@ export class ProjectionRunner {
         if (!samePosition(stored, this.stored)) throw new CheckpointMoved(stored);
         for (const event of events) {
           current = event;
-          this.projection.apply(event, this.db);
+          projection.apply(event, this.db);
         }
         current = null;
-        this.projection.beforeCommit?.(this.db);
+        projection.beforeCommit?.(this.db);
         this.checkpoints.write(this.projection.name, { version: this.projection.version, position: covered });
       }).immediate();
     } catch (error) {
-      this.projection.endBatch?.(this.db);
+      projection.endBatch?.(this.db);
       if (error instanceof CheckpointMoved) {
-        this.position = error.stored;
-        this.stored = error.stored;
-        this.resync = true;
-        void this.subscription?.stop();
-        if (error.stored) this.resolveWaitersUpTo(error.stored);
+        this.followOtherWriter(error.stored);
         return;
       }
       this.fail(current, error);
       return;
     }
-    this.projection.endBatch?.(this.db);
+    projection.endBatch?.(this.db);
+    this.unstoredBatches = 0;
+    this.committed(events, covered);
+  }
+
+  /** A batch's effect and checkpoint are committed. */
+  private committed(events: readonly RecordedEvent[], covered: GlobalPosition): void {
     const last = events[events.length - 1];
     this.position = covered;
     this.stored = covered;
-    this.unstoredBatches = 0;
     if (last) this.lastEventCreated = last.created;
     this.eventsApplied += events.length;
     this.progress?.(covered);
     this.resolveWaitersUpTo(covered);
+  }
+
+  /** Another process advanced this read model's checkpoint: stop here and follow on from it (see consume). */
+  private followOtherWriter(stored: GlobalPosition | null): void {
+    this.position = stored;
+    this.stored = stored;
+    this.resync = true;
+    void this.subscription?.stop();
+    if (stored) this.resolveWaitersUpTo(stored);
+  }
+
+  /**
+   * The staged counterpart of flush: stages the batch here and hands it to the writer,
+   * which writes it with its checkpoint. Batches are answered in the order handed over;
+   * `position` (and read-your-writes) moves only once a batch is written, and a batch of
+   * passed-over positions only after the batches before it.
+   */
+  private flushStaged(projection: StagedProjection, writer: StagedWriter, store: boolean): void {
+    if (this.resync) this.buffer = [];
+    const covered = this.covered;
+    if (this.resync || this.state === 'failed' || this.halted || covered === null) return;
+    const moved = this.handed === null || comparePositions(covered, this.handed) > 0;
+    if (!moved && (!store || samePosition(this.handed, this.handedStored))) return;
+    const events = this.buffer;
+    this.buffer = [];
+    this.handed = covered;
+    if (events.length === 0 && !store && ++this.unstoredBatches < UNSTORED_BATCHES) {
+      this.written = this.written.then(() => {
+        if (this.resync || this.state === 'failed') return;
+        this.position = covered;
+        this.progress?.(covered);
+        this.resolveWaitersUpTo(covered);
+      });
+      return;
+    }
+    const values: unknown[] = [];
+    let current: RecordedEvent | null = null;
+    try {
+      const stage = projection.staged.stager();
+      for (const event of events) {
+        current = event;
+        stage(event, values);
+      }
+    } catch (error) {
+      const event = current;
+      this.halted = true;
+      this.buffer = [];
+      this.written = this.written.then(() => this.fail(event, error));
+      return;
+    }
+    const expectedStored = this.handedStored;
+    this.handedStored = covered;
+    this.unstoredBatches = 0;
+    this.writesInFlight++;
+    const answer = writer.write({ expectedStored, position: covered, values });
+    this.written = this.written.then(async () => {
+      const result = await answer;
+      this.writesInFlight--;
+      for (const resume of this.writeAnswered.splice(0)) resume();
+      if (this.resync) return;
+      if (this.state === 'failed') return;
+      if (result.kind === 'written') this.committed(events, covered);
+      else if (result.kind === 'moved') this.followOtherWriter(result.stored);
+      // The writer cannot tell which event a failed statement came from: the batch's first stands for it.
+      else this.fail(events[0] ?? null, new Error(result.message));
+    });
   }
 
   private resolveWaitersUpTo(position: GlobalPosition): void {
@@ -323,9 +417,15 @@ export class ProjectionRunner {
     })();
     this.position = null;
     this.stored = null;
+    this.handed = null;
+    this.handedStored = null;
     this.unstoredBatches = 0;
     this.lastEventCreated = null;
     this.eventsApplied = 0;
     this.failure = null;
   }
+}
+
+function throwIfFailed(result: StagedResult): void {
+  if (result.kind === 'failed') throw new Error(result.message);
 }

@@ -3,10 +3,10 @@ import type { JsonObject, JsonValue, RecordedEvent } from '../../src/application
 import { CALL_RECORD_EVENT_TYPE } from '../../src/application/kms/call-record.js';
 import type { AliasCreated, AliasDeleted, AliasUpdated } from '../../src/domain/alias/alias-events.js';
 import { KEY_EVENT_TYPES } from '../../src/domain/key/index.js';
-import type { Projection } from '../runner/projection.js';
+import type { Stager, StagedProjection } from '../runner/projection.js';
 import { BoundStatements } from './bound-statements.js';
 import { PendingRows } from './pending-rows.js';
-import { keyUsageDdl, ORIGIN_COLUMNS, OriginIds, RESET_KEY_USAGE, ROW_COLUMNS, USAGE_INDEX } from './key-usage-tables.js';
+import { KnownOrigins, keyUsageDdl, ORIGIN_COLUMNS, OriginIds, RESET_KEY_USAGE, ROW_COLUMNS, USAGE_INDEX } from './key-usage-tables.js';
 import { citeOf } from './version-table.js';
 
 /** Rows written by one statement: at rebuild rates a statement's own cost is a good part of a row's. */
@@ -66,12 +66,110 @@ function keysOf(event: RecordedEvent): string[] {
 }
 
 /**
+ * How staged values are laid out, one entry after another: an origin (its token within
+ * the batch, then the values of ORIGIN_COLUMNS), or a usage row (the values of
+ * ROW_COLUMNS, the origin's token in place of its id) from a call record or from a change.
+ */
+const ORIGIN = 0;
+const CALL_ROW = 1;
+const CHANGE_ROW = 2;
+const ORIGIN_ID = ROW_COLUMNS.indexOf('origin_id');
+const TIME = ROW_COLUMNS.indexOf('time');
+const REVISION = ROW_COLUMNS.indexOf('revision');
+const EVENT_ID = ROW_COLUMNS.indexOf('event_id');
+
+/** In the order of ORIGIN_COLUMNS; reused from event to event, as staging copies it out. */
+const origin: (string | null)[] = new Array<string | null>(ORIGIN_COLUMNS.length).fill(null);
+/** In the order of ROW_COLUMNS; the key goes first. */
+const row: unknown[] = new Array<unknown>(ROW_COLUMNS.length).fill(null);
+
+/** Stages one batch: origins get tokens, each staged once, before the first row that names it. */
+function stager(): Stager {
+  const tokens = new KnownOrigins<number>();
+  let nextToken = 0;
+  return (event, out) => {
+    const m = event.metadata;
+    const caller = (m['caller'] ?? {}) as JsonObject;
+    const record = event.type === CALL_RECORD_EVENT_TYPE ? (event.data as JsonObject) : null;
+    const cite = citeOf(event);
+    origin[0] = str(m['eventType']);
+    origin[1] = str(caller['type']);
+    origin[2] = str(caller['arn']);
+    origin[3] = str(caller['accountId']);
+    origin[4] = str(caller['principalId']);
+    origin[5] = str(caller['accessKeyId']);
+    origin[6] = str(caller['userName']);
+    origin[7] = str(caller['invokedBy']);
+    origin[8] = str(m['sourceIp']);
+    origin[9] = str(m['userAgent']);
+    origin[10] = str(m['region']);
+    let token = tokens.get(origin);
+    if (token === undefined) {
+      token = nextToken++;
+      tokens.set(origin, token);
+      out.push(ORIGIN, token, ...origin);
+    }
+    row[1] = cite.time;
+    row[2] = cite.commit;
+    row[3] = cite.prepare;
+    row[4] = event.stream;
+    row[5] = event.revision;
+    row[6] = event.type;
+    row[7] = cite.eventId;
+    row[8] = str(m['requestId']);
+    row[9] = str(record?.['operation']) ?? str(m['operation']) ?? event.type;
+    row[10] = token;
+    row[11] = loggedEncryptionContexts(record === null ? m['requestParameters'] : record['requestParameters']);
+    row[12] = record === null ? null : str(record['errorCode']);
+    row[13] = record === null ? null : str(record['errorMessage']);
+    for (const keyId of keysOf(event)) {
+      row[0] = keyId;
+      out.push(record === null ? CHANGE_ROW : CALL_ROW, ...row);
+    }
+  };
+}
+
+/** Writes one batch's staged values (see stager), 64 rows per statement. */
+function write(db: Database.Database, values: readonly unknown[]): void {
+  const { insert, insertMany, firstOfCall, origins, pending } = statements.for(db);
+  const ids: (number | bigint)[] = [];
+  const staged = new Array<unknown>(ROW_COLUMNS.length);
+  try {
+    let i = 0;
+    while (i < values.length) {
+      const tag = values[i];
+      if (tag === ORIGIN) {
+        ids[values[i + 1] as number] = origins.idOf(values.slice(i + 2, i + 2 + ORIGIN_COLUMNS.length) as (string | null)[]);
+        i += 2 + ORIGIN_COLUMNS.length;
+        continue;
+      }
+      for (let c = 0; c < staged.length; c++) staged[c] = values[i + 1 + c];
+      i += 1 + staged.length;
+      staged[ORIGIN_ID] = ids[staged[ORIGIN_ID] as number];
+      // A call record is its call's only event; a change may have written several (KeyCreated
+      // and PolicyPut for one CreateKey), all carrying the call's event id: the first one counts.
+      if (tag === CHANGE_ROW && firstOfCall.run(staged[TIME] as string, staged[0] as string, staged[EVENT_ID] as string).changes === 0 && (staged[REVISION] as bigint) > 0n) continue;
+      if (pending.add(staged)) {
+        insertMany.run(pending.values);
+        pending.clear();
+      }
+    }
+    pending.each((values) => insert.run(values));
+  } finally {
+    pending.clear();
+    origins.forget();
+  }
+}
+
+/**
  * Key usage: who called which operation on which key, when, from where, with which
  * encryption context and with what result. Reads, cryptography and failures come from the
  * call records; changes from the domain events, whose metadata carries the call. A call
  * that wrote several events (CreateKey: KeyCreated + PolicyPut) counts once per key.
+ * Staged: nearly every event of the log is a call to apply, and its rows are written on
+ * a thread of their own (see StagedProjection).
  */
-export const keyUsageProjection: Projection = {
+export const keyUsageProjection: StagedProjection = {
   name: 'temporal-key-usage',
   version: 2,
   eventTypes: new Set<string>([CALL_RECORD_EVENT_TYPE, ...KEY_EVENT_TYPES, 'AliasCreated', 'AliasUpdated', 'AliasDeleted']),
@@ -84,61 +182,5 @@ export const keyUsageProjection: Projection = {
   caughtUp(db) {
     db.exec(USAGE_INDEX);
   },
-  beforeCommit(db) {
-    const { insert, pending } = statements.for(db);
-    pending.each((values) => insert.run(values));
-    pending.clear();
-  },
-  endBatch(db) {
-    const { origins, pending } = statements.for(db);
-    origins.forget();
-    pending.clear();
-  },
-  apply(event: RecordedEvent, db: Database.Database) {
-    const { insertMany, firstOfCall, origins, pending } = statements.for(db);
-    const m = event.metadata;
-    const caller = (m['caller'] ?? {}) as JsonObject;
-    const record = event.type === CALL_RECORD_EVENT_TYPE ? (event.data as JsonObject) : null;
-    const cite = citeOf(event);
-    // Arrays reused from call to call: a rebuild makes one of each for every call otherwise.
-    origin[0] = str(m['eventType']);
-    origin[1] = str(caller['type']);
-    origin[2] = str(caller['arn']);
-    origin[3] = str(caller['accountId']);
-    origin[4] = str(caller['principalId']);
-    origin[5] = str(caller['accessKeyId']);
-    origin[6] = str(caller['userName']);
-    origin[7] = str(caller['invokedBy']);
-    origin[8] = str(m['sourceIp']);
-    origin[9] = str(m['userAgent']);
-    origin[10] = str(m['region']);
-    row[1] = cite.time;
-    row[2] = cite.commit;
-    row[3] = cite.prepare;
-    row[4] = event.stream;
-    row[5] = event.revision;
-    row[6] = event.type;
-    row[7] = cite.eventId;
-    row[8] = str(m['requestId']);
-    row[9] = str(record?.['operation']) ?? str(m['operation']) ?? event.type;
-    row[10] = origins.idOf(origin);
-    row[11] = loggedEncryptionContexts(record === null ? m['requestParameters'] : record['requestParameters']);
-    row[12] = record === null ? null : str(record['errorCode']);
-    row[13] = record === null ? null : str(record['errorMessage']);
-    for (const keyId of keysOf(event)) {
-      // A call record is its call's only event; a change may have written several (KeyCreated
-      // and PolicyPut for one CreateKey), all carrying the call's event id: the first one counts.
-      if (record === null && firstOfCall.run(cite.time, keyId, cite.eventId).changes === 0 && event.revision > 0n) continue;
-      row[0] = keyId;
-      if (pending.add(row)) {
-        insertMany.run(pending.values);
-        pending.clear();
-      }
-    }
-  },
+  staged: { stager, write, module: new URL(import.meta.url), exportName: 'keyUsageProjection' },
 };
-
-/** In the order of ORIGIN_COLUMNS. */
-const origin: (string | null)[] = new Array<string | null>(ORIGIN_COLUMNS.length).fill(null);
-/** In the order of ROW_COLUMNS; the key goes first. */
-const row: (string | number | bigint | null)[] = new Array<string | number | bigint | null>(ROW_COLUMNS.length).fill(null);

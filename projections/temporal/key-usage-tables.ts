@@ -39,7 +39,7 @@ export const USAGE_INDEX = 'CREATE INDEX IF NOT EXISTS tt_key_usage_key_time ON 
 export const RESET_KEY_USAGE = `DROP INDEX IF EXISTS tt_key_usage_key_time;
   DELETE FROM tt_key_usage_rows; DELETE FROM tt_key_usage_origins; DELETE FROM tt_key_usage_calls;`;
 
-type Origin = readonly (string | null)[];
+export type Origin = readonly (string | null)[];
 const CALLER_ARN = ORIGIN_COLUMNS.indexOf('caller_arn');
 
 /** Length-prefixed, so no two origins share a key whatever their text holds. */
@@ -55,15 +55,35 @@ function sameOrigin(a: Origin, b: Origin): boolean {
 }
 
 /**
- * The ids of origins, remembered within one batch only (`forget` after every transaction,
- * committed or not: a rollback takes back the origins it added). Remembered by caller ARN
- * and compared value by value: building and hashing the whole origin as one key for every
- * call costs more than the few comparisons.
+ * Something remembered per origin within one batch. Looked up by caller ARN and compared
+ * value by value: building and hashing the whole origin as one key for every call costs
+ * more than the few comparisons.
+ */
+export class KnownOrigins<T> {
+  private readonly known = new Map<string | null, { readonly origin: Origin; readonly value: T }[]>();
+
+  get(origin: Origin): T | undefined {
+    for (const candidate of this.known.get(origin[CALLER_ARN]!) ?? []) if (sameOrigin(candidate.origin, origin)) return candidate.value;
+    return undefined;
+  }
+
+  /** Keeps a copy of `origin`: the caller may reuse the array afterwards. */
+  set(origin: Origin, value: T): void {
+    const arn = origin[CALLER_ARN]!;
+    let candidates = this.known.get(arn);
+    if (candidates === undefined) this.known.set(arn, (candidates = []));
+    candidates.push({ origin: [...origin], value });
+  }
+}
+
+/**
+ * The ids of origins in tt_key_usage_origins, remembered within one batch only (`forget`
+ * after every transaction, committed or not: a rollback takes back the origins it added).
  */
 export class OriginIds {
   private readonly find: Database.Statement<[string], { id: number }>;
   private readonly add: Database.Statement<unknown[]>;
-  private known = new Map<string | null, { readonly origin: Origin; readonly id: number | bigint }[]>();
+  private known = new KnownOrigins<number | bigint>();
 
   constructor(db: Database.Database) {
     this.find = db.prepare('SELECT id FROM tt_key_usage_origins WHERE origin = ?');
@@ -72,17 +92,15 @@ export class OriginIds {
 
   /** `origin` holds the values of ORIGIN_COLUMNS, in order; the caller may reuse the array afterwards. */
   idOf(origin: Origin): number | bigint {
-    const arn = origin[CALLER_ARN]!;
-    let candidates = this.known.get(arn);
-    if (candidates === undefined) this.known.set(arn, (candidates = []));
-    for (const candidate of candidates) if (sameOrigin(candidate.origin, origin)) return candidate.id;
+    const remembered = this.known.get(origin);
+    if (remembered !== undefined) return remembered;
     const key = keyOf(origin);
     const id = this.find.get(key)?.id ?? this.add.run(key, ...origin).lastInsertRowid;
-    candidates.push({ origin: [...origin], id });
+    this.known.set(origin, id);
     return id;
   }
 
   forget(): void {
-    if (this.known.size > 0) this.known = new Map();
+    this.known = new KnownOrigins();
   }
 }

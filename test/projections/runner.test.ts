@@ -3,11 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent, SubscribeToAllOptions } from '../../src/application/ports/event-store.js';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
 import { CheckpointStore } from '../../projections/runner/checkpoint-store.js';
-import type { Projection } from '../../projections/runner/projection.js';
+import type { AppliedProjection, Projection } from '../../projections/runner/projection.js';
 import { ProjectionFailedError, ProjectionRunner } from '../../projections/runner/projection-runner.js';
 
 /** Counts events per stream; refuses events whose data says `poison`. */
-function counter(version = 1, poisonOk = false): Projection {
+function counter(version = 1, poisonOk = false): AppliedProjection {
   return {
     name: 'counter',
     version,

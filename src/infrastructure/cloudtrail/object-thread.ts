@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledModule } from '../compiled-module.js';
 
 export type ToObjectThread =
   /** An object that came in one piece: compressed, hashed and written at once. */
@@ -21,18 +20,6 @@ export type FromObjectThread =
 const OBJECT_THREAD_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 };
 /** Bytes sent in pieces and not yet compressed, past which a writer is asked to wait. */
 const MAX_PENDING_BYTES = 8 * 1024 * 1024;
-
-/**
- * The compiled thread file: beside this one when the package runs from dist/, or its
- * compiled twin in dist/ when this file runs as TypeScript (tests; `npm test` builds first).
- */
-function threadEntry(): URL {
-  const beside = new URL('./trail-object-thread.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return beside;
-  const compiled = new URL(beside.href.replace(/\/src\/infrastructure\/cloudtrail\//, '/dist/src/infrastructure/cloudtrail/'));
-  if (!existsSync(fileURLToPath(compiled))) throw new Error(`The export's object thread is not built (${fileURLToPath(compiled)}): run npm run build`);
-  return compiled;
-}
 
 interface Waiting {
   resolve(sha256: string): void;
@@ -96,7 +83,7 @@ export class ObjectThread {
 
   private thread(): Worker {
     if (this.worker !== null) return this.worker;
-    const worker = new Worker(threadEntry(), { resourceLimits: OBJECT_THREAD_LIMITS });
+    const worker = new Worker(compiledModule(new URL('./trail-object-thread.js', import.meta.url)), { resourceLimits: OBJECT_THREAD_LIMITS });
     worker.on('message', (message: FromObjectThread) => this.received(message));
     worker.on('error', (e) => this.stopped(e));
     worker.on('exit', (code) => this.stopped(new Error(`The export's object thread exited (code ${code})`)));
