@@ -131,20 +131,14 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    await this.subscription?.stop();
-    await this.running;
-    await this.written;
+    await this.halt();
     await this.staged?.writer.close();
-    this.running = null;
-    this.subscription = null;
-    if (this.state !== 'failed') this.state = 'stopped';
-    this.rejectWaiters(new Error(`Projection '${this.projection.name}' was stopped`));
   }
 
   /** Drops the read model and replays every event; resolves when caught up. */
   async rebuild(onProgress?: (position: GlobalPosition) => void): Promise<void> {
-    await this.stop();
+    // A staged projection's writer thread stays: the rebuild goes on with it.
+    await this.halt();
     this.resetReadModel();
     this.progress = onProgress ?? null;
     try {
@@ -153,6 +147,18 @@ export class ProjectionRunner {
     } finally {
       this.progress = null;
     }
+  }
+
+  /** Stops following the log once what was handed over is written. */
+  private async halt(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.stop();
+    await this.running;
+    await this.written;
+    this.running = null;
+    this.subscription = null;
+    if (this.state !== 'failed') this.state = 'stopped';
+    this.rejectWaiters(new Error(`Projection '${this.projection.name}' was stopped`));
   }
 
   status(): ProjectionStatus {
