@@ -125,6 +125,7 @@ export class ProjectionRunner {
     this.resync = false;
     this.state = 'catchingUp';
     this.covered = this.position;
+    this.staged?.writer.open();
     const subscription = this.subscribe();
     this.subscription = subscription;
     this.running = this.consume(subscription);

@@ -7,6 +7,8 @@ import { runCaughtUp, writeStagedBatch, type StagedBatch, type StagedResult } fr
 
 /** Writes a staged projection's batches, in the order given; answers never reject. */
 export interface StagedWriter {
+  /** Gets ready for the first batch (a thread loads its modules meanwhile). */
+  open(): void;
   write(batch: StagedBatch): Promise<StagedResult>;
   caughtUp(): Promise<StagedResult>;
   /** Lets go of the thread, if any, once what was handed over is answered. */
@@ -33,6 +35,8 @@ class InThreadStagedWriter implements StagedWriter {
     this.checkpoints = new CheckpointStore(db);
   }
 
+  open(): void {}
+
   write(batch: StagedBatch): Promise<StagedResult> {
     return Promise.resolve(writeStagedBatch(this.db, this.checkpoints, this.projection, batch));
   }
@@ -57,6 +61,10 @@ class ThreadStagedWriter implements StagedWriter {
   private readonly waiting = new Map<number, (result: StagedResult) => void>();
 
   constructor(private readonly data: StagedThreadData) {}
+
+  open(): void {
+    this.thread().unref();
+  }
 
   write(batch: StagedBatch): Promise<StagedResult> {
     return this.send({ kind: 'batch', id: this.nextId++, batch });

@@ -180,6 +180,9 @@ export const keyUsageProjection: StagedProjection = {
     db.exec(RESET_KEY_USAGE);
   },
   caughtUp(db) {
+    // On the writer thread, while the runner's waits: SQLite may sort with a helper thread
+    // (measured 1.08 s -> 0.87 s for a million rows).
+    db.pragma('threads = 1');
     db.exec(USAGE_INDEX);
   },
   staged: { stager, write, module: new URL(import.meta.url), exportName: 'keyUsageProjection' },
