@@ -127,33 +127,57 @@ function percentile(sorted: number[], p: number): number {
 interface Measured {
   events: number;
   readAll: number;
-  rebuild: { name: string; rate: number }[];
+  rebuild: RebuildRate[];
   allTogether: number;
   p50: number;
   p99: number;
   keyAsOfP99: number;
 }
 
+/** Rounds of one readAll and one rebuild, side by side, per projection (BENCH_REBUILD_ROUNDS). */
+const REBUILD_ROUNDS = Number(process.env['BENCH_REBUILD_ROUNDS'] ?? 3);
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface RebuildRate {
+  readonly name: string;
+  /** Median rebuild events/s over the rounds. */
+  readonly rate: number;
+  /** Median over the rounds of rebuild rate / the readAll rate measured just before it. */
+  readonly ratio: number;
+  readonly ratios: readonly number[];
+}
+
 /**
- * readAll events/s, then each temporal projection's rebuild events/s (or only those named
- * in `only`, comma-separated), on one event store and read-model database.
+ * readAll events/s and each temporal projection's rebuild events/s (or only those named in
+ * `only`, comma-separated), on one event store and read-model database. Each rebuild is
+ * measured in rounds right after a readAll, and the ratio taken per round: this machine's
+ * speed drifts by more than the differences being measured within a minute.
  */
 export async function measureRebuilds(
   store: SqliteEventStore,
   db: Database.Database,
   only?: string,
-): Promise<{ read: number; readAll: number; rebuild: { name: string; rate: number }[] }> {
+): Promise<{ read: number; readAll: number; rebuild: RebuildRate[] }> {
   // Untimed: the first pass pays for compiling the read path and for bringing the file into memory.
   for await (const e of store.readAll()) if (e.data === undefined || e.metadata === undefined) throw new Error(`Event ${e.id} has no payload`);
+  let read = 0;
+  const readAlls: number[] = [];
   // The store parses every event's data and metadata as it reads it, so this is the raw
   // rate a projection's input arrives at.
-  let t = performance.now();
-  let read = 0;
-  for await (const e of store.readAll()) if (e.revision >= 0n) read++;
-  const readAll = rate(read, performance.now() - t);
-  console.log(`readAll: ${fmt(readAll)} events/s`);
+  const readAll = async (): Promise<number> => {
+    const t = performance.now();
+    read = 0;
+    for await (const e of store.readAll()) if (e.revision >= 0n) read++;
+    readAlls.push(rate(read, performance.now() - t));
+    return readAlls.at(-1)!;
+  };
 
-  const rebuild: { name: string; rate: number }[] = [];
+  const rebuild: RebuildRate[] = [];
   const chosen = only === undefined ? TEMPORAL_PROJECTIONS : TEMPORAL_PROJECTIONS.filter((p) => only.split(',').includes(p.name));
   for (const projection of chosen) {
     const runner = new ProjectionRunner(store, db, projection);
@@ -161,15 +185,23 @@ export async function measureRebuilds(
     // a fraction of a second, most of it otherwise spent running the projection's code before
     // it is compiled. On a long one that share is lost in the noise.
     if (read < WARM_UP_BELOW) await runner.rebuild();
-    t = performance.now();
-    await runner.rebuild();
-    // A rebuild covers the whole log, also the events the store leaves out for the projection.
-    rebuild.push({ name: projection.name, rate: rate(read, performance.now() - t) });
+    const rates: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < REBUILD_ROUNDS; round++) {
+      const before = await readAll();
+      const t = performance.now();
+      await runner.rebuild();
+      // A rebuild covers the whole log, also the events the store leaves out for the projection.
+      rates.push(rate(read, performance.now() - t));
+      ratios.push(rates.at(-1)! / before);
+    }
     await runner.stop();
-    console.log(`rebuild ${projection.name}: ${fmt(rebuild.at(-1)!.rate)} events/s`);
+    rebuild.push({ name: projection.name, rate: median(rates), ratio: median(ratios), ratios });
+    console.log(`rebuild ${projection.name}: ${fmt(median(rates))} events/s, / readAll ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
   }
-
-  return { read, readAll, rebuild };
+  const readAllRate = Math.round(median(readAlls));
+  console.log(`readAll: ${fmt(readAllRate)} events/s (median of ${readAlls.length})`);
+  return { read, readAll: readAllRate, rebuild };
 }
 
 async function measure(dir: string, total: number): Promise<Measured> {
@@ -254,12 +286,12 @@ export async function benchTimeTravel(options: { sizes: number[] }): Promise<str
         results.map((r) => [
           fmt(r.events),
           fmt(r.readAll),
-          ...r.rebuild.map((x) => `${fmt(x.rate)} (${(x.rate / r.readAll).toFixed(2)})`),
+          ...r.rebuild.map((x) => `${fmt(x.rate)} (${x.ratio.toFixed(2)}; ${x.ratios.map((q) => q.toFixed(2)).join(', ')})`),
           fmt(r.allTogether),
         ]),
       ),
       '',
-      `readAll is the raw read: every event read and its data and metadata parsed, as a projection receives it. Both are measured warm: readAll after one untimed pass, and below ${fmt(WARM_UP_BELOW)} events each projection after one untimed rebuild. A rebuild rate is log events per second: every event of the log counts, also those the store's filter leaves out for the projection (passed over by checkpoint, never parsed). In brackets: rebuild rate / readAll rate. temporal-keys applies about 1 event in 7 here, temporal-key-usage nearly all.`,
+      `readAll is the raw read: every event read and its data and metadata parsed, as a projection receives it. Both are measured warm: readAll after one untimed pass, and below ${fmt(WARM_UP_BELOW)} events each projection after one untimed rebuild. Each projection is rebuilt ${REBUILD_ROUNDS} times, each time right after a readAll; the rebuild rate is the median, the readAll rate the median of all readAll passes. A rebuild rate is log events per second: every event of the log counts, also those the store's filter leaves out for the projection (passed over by checkpoint, never parsed). In brackets: the median of the rounds' rebuild rate / the rate of the readAll just before it, then each round's. temporal-keys applies about 1 event in 7 here, temporal-key-usage nearly all.`,
       'Goals (issue 6): p99 under 10 ms and within 2x from 10k to 1M events; each rebuild at least half the raw read rate.',
     ].join('\n');
   } finally {

@@ -4,7 +4,7 @@ import { comparePositions, formatPosition } from '../../src/application/ports/po
 import { CheckpointStore } from './checkpoint-store.js';
 import { isStaged, type Projection, type StagedProjection } from './projection.js';
 import { samePosition, type StagedResult } from './staged-batch.js';
-import { stagedWriterFor, type StagedWriter } from './staged-writer.js';
+import { StagedWriters } from './staged-writer.js';
 
 export type ProjectionState = 'stopped' | 'catchingUp' | 'live' | 'failed';
 
@@ -82,8 +82,8 @@ export class ProjectionRunner {
   private waiters: PositionWaiter[] = [];
   private liveWaiters: Array<{ resolve(): void; reject(e: Error): void }> = [];
   private progress: ((position: GlobalPosition) => void) | null = null;
-  /** A staged projection's writer; null for one that applies events itself. */
-  private readonly staged: { readonly projection: StagedProjection; readonly writer: StagedWriter } | null;
+  /** A staged projection's writers; null for one that applies events itself. */
+  private readonly stagedWriters: StagedWriters | null;
   /** Staged: the last position handed to the writer (`position` follows once it is written). */
   private handed: GlobalPosition | null = null;
   /** Staged: the checkpoint the next batch handed over follows on from. */
@@ -103,7 +103,7 @@ export class ProjectionRunner {
   ) {
     this.checkpoints = new CheckpointStore(db);
     projection.migrate(db);
-    this.staged = isStaged(projection) ? { projection, writer: stagedWriterFor(db, projection) } : null;
+    this.stagedWriters = isStaged(projection) ? new StagedWriters(db, projection) : null;
   }
 
   /** Resumes from the checkpoint; a changed projection version rebuilds from zero. */
@@ -125,7 +125,7 @@ export class ProjectionRunner {
     this.resync = false;
     this.state = 'catchingUp';
     this.covered = this.position;
-    this.staged?.writer.open();
+    this.stagedWriters?.open();
     const subscription = this.subscribe();
     this.subscription = subscription;
     this.running = this.consume(subscription);
@@ -133,7 +133,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     await this.halt();
-    await this.staged?.writer.close();
+    await this.stagedWriters?.close();
   }
 
   /** Drops the read model and replays every event; resolves when caught up. */
@@ -221,7 +221,7 @@ export class ProjectionRunner {
           await this.written;
           if (this.state === 'failed' || this.resync) break;
           // Throwing fails the projection (the catch below), before it reports live.
-          if (this.staged) throwIfFailed(await this.staged.writer.caughtUp());
+          if (this.stagedWriters) throwIfFailed(await this.stagedWriters.caughtUp());
           else this.projection.caughtUp?.(this.db);
           this.state = 'live';
           for (const w of this.liveWaiters.splice(0)) w.resolve();
@@ -272,7 +272,7 @@ export class ProjectionRunner {
    */
   private flush(store = false): void {
     const projection = this.projection;
-    if (isStaged(projection)) return this.flushStaged(projection, this.staged!.writer, store);
+    if (isStaged(projection)) return this.flushStaged(projection, this.stagedWriters!, store);
     if (this.resync) this.buffer = [];
     const covered = this.covered;
     if (this.resync || this.state === 'failed' || covered === null) return;
@@ -341,7 +341,7 @@ export class ProjectionRunner {
    * `position` (and read-your-writes) moves only once a batch is written, and a batch of
    * passed-over positions only after the batches before it.
    */
-  private flushStaged(projection: StagedProjection, writer: StagedWriter, store: boolean): void {
+  private flushStaged(projection: StagedProjection, writers: StagedWriters, store: boolean): void {
     if (this.resync) this.buffer = [];
     const covered = this.covered;
     if (this.resync || this.state === 'failed' || this.halted || covered === null) return;
@@ -378,7 +378,7 @@ export class ProjectionRunner {
     this.handedStored = covered;
     this.unstoredBatches = 0;
     this.writesInFlight++;
-    const answer = writer.write({ expectedStored, position: covered, values });
+    const answer = writers.write({ expectedStored, position: covered, values }, this.state === 'catchingUp');
     this.written = this.written.then(async () => {
       const result = await answer;
       this.writesInFlight--;

@@ -6,9 +6,7 @@ import type { StagedProjection } from './projection.js';
 import { runCaughtUp, writeStagedBatch, type StagedBatch, type StagedResult } from './staged-batch.js';
 
 /** Writes a staged projection's batches, in the order given; answers never reject. */
-export interface StagedWriter {
-  /** Gets ready for the first batch (a thread loads its modules meanwhile). */
-  open(): void;
+interface StagedWriter {
   write(batch: StagedBatch): Promise<StagedResult>;
   caughtUp(): Promise<StagedResult>;
   /** Lets go of the thread, if any, once what was handed over is answered. */
@@ -35,8 +33,6 @@ class InThreadStagedWriter implements StagedWriter {
     this.checkpoints = new CheckpointStore(db);
   }
 
-  open(): void {}
-
   write(batch: StagedBatch): Promise<StagedResult> {
     return Promise.resolve(writeStagedBatch(this.db, this.checkpoints, this.projection, batch));
   }
@@ -62,8 +58,9 @@ class ThreadStagedWriter implements StagedWriter {
 
   constructor(private readonly data: StagedThreadData) {}
 
+  /** Starts the thread (it loads its modules) without holding the process open. */
   open(): void {
-    this.thread().unref();
+    if (this.worker === null) this.thread().unref();
   }
 
   write(batch: StagedBatch): Promise<StagedResult> {
@@ -116,12 +113,64 @@ class ThreadStagedWriter implements StagedWriter {
   }
 }
 
-export function stagedWriterFor(db: Database.Database, projection: StagedProjection): StagedWriter {
-  if (db.memory) return new InThreadStagedWriter(db, projection);
-  return new ThreadStagedWriter({
-    path: db.name,
-    synchronous: db.pragma('synchronous', { simple: true }) as number,
-    module: compiledModule(projection.staged.module).href,
-    exportName: projection.staged.exportName,
-  });
+/**
+ * Batches of one catch-up written on the runner's thread before the rest go to the writer
+ * thread. A short catch-up (a small log, or live events) is over before a thread's round
+ * trips and start would pay for themselves: rebuilding key usage from 10,000 events took
+ * 0.46 of readAll's time on the thread against 0.56 on the runner's.
+ */
+const IN_THREAD_BATCHES = 16;
+
+/**
+ * Where a staged projection's batches are written: on the runner's own connection, or,
+ * past the first IN_THREAD_BATCHES of a catch-up, on the writer thread (read models in a
+ * file only). A batch goes to the other writer only once the last one's answer is in, so
+ * batches are written in the order handed over.
+ */
+export class StagedWriters {
+  private readonly here: InThreadStagedWriter;
+  private readonly thread: ThreadStagedWriter | null;
+  private current: StagedWriter;
+  private last: Promise<unknown> = Promise.resolve();
+  private catchUpBatches = 0;
+
+  constructor(db: Database.Database, projection: StagedProjection) {
+    this.here = new InThreadStagedWriter(db, projection);
+    this.current = this.here;
+    this.thread = db.memory
+      ? null
+      : new ThreadStagedWriter({
+          path: db.name,
+          synchronous: db.pragma('synchronous', { simple: true }) as number,
+          module: compiledModule(projection.staged.module).href,
+          exportName: projection.staged.exportName,
+        });
+  }
+
+  /** A catch-up begins: the thread, if any, starts loading meanwhile. */
+  open(): void {
+    this.catchUpBatches = 0;
+    this.thread?.open();
+  }
+
+  /** Answers never reject; in the order of the calls. */
+  write(batch: StagedBatch, catchingUp: boolean): Promise<StagedResult> {
+    const next = this.thread !== null && catchingUp && ++this.catchUpBatches > IN_THREAD_BATCHES ? this.thread : this.here;
+    const answer = next === this.current ? next.write(batch) : this.last.then(() => next.write(batch));
+    this.current = next;
+    this.last = answer;
+    return answer;
+  }
+
+  /** The caught-up work, on the writer that wrote last. */
+  caughtUp(): Promise<StagedResult> {
+    const writer = this.current;
+    const answer = this.last.then(() => writer.caughtUp());
+    this.last = answer;
+    return answer;
+  }
+
+  close(): Promise<void> {
+    return this.thread?.close() ?? Promise.resolve();
+  }
 }
