@@ -50,8 +50,8 @@ export type Stager = (event: RecordedEvent, out: unknown[]) => void;
 
 /**
  * A projection whose work is split in two: staging reads the events (on the runner's
- * thread) and writing puts the staged values into the tables, on a thread of its own when
- * the read models live in a file. A projection that applies nearly every event of the log
+ * thread) and writing puts the staged values into the tables, for most of a long
+ * catch-up on a thread of its own when the read models live in a file (staged-writer.ts). A projection that applies nearly every event of the log
  * (key usage) spends about as long in SQLite as in reading and parsing the events: side by
  * side on two cores a rebuild takes the longer of the two instead of their sum. Each batch
  * is still written with its checkpoint in one transaction.
