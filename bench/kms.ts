@@ -183,7 +183,7 @@ function report(rows: readonly Row[], options: KmsBenchOptions, records: number,
   return [
     '## KMS API over HTTP: KeyTrail beside a bare node:http server',
     '',
-    `Measured ${date} on ${machine()}, with \`npm run bench -- kms\`.`,
+    `Measured ${date} on ${machine()}, with \`${commandLine()}\`.`,
     '',
     `Each request is SigV4-signed, authenticated, authorized against the key policy and answered only once its audit record is durable ` +
       `(SQLite WAL, synchronous=FULL, group commit). KeyTrail runs as \`keytrail serve\` on the embedded SQLite default in a temporary data dir; ` +
@@ -230,4 +230,10 @@ function report(rows: readonly Row[], options: KmsBenchOptions, records: number,
     `Goals (issue 5): ≥ ${fmt(ENCRYPT_GOAL)} Encrypt/s (AWS's default regional quota is 5,500/s): ${fmt(encrypt)}/s, ${encrypt >= ENCRYPT_GOAL ? 'met' : 'not met'}; ` +
       `≥ ${RATIO_GOAL * 100}% of the bare server's rate with the same client (Encrypt, lean client): ${(ratio * 100).toFixed(0)}%, ${ratio >= RATIO_GOAL ? 'met' : 'not met'}.`,
   ].join('\n');
+}
+
+/** The command as run, with the window settings it was given (run.ts reads them). */
+function commandLine(): string {
+  const settings = ['BENCH_WARMUP_MS', 'BENCH_MEASURE_MS'].filter((name) => process.env[name] !== undefined).map((name) => `${name}=${process.env[name]}`);
+  return [...settings, 'npm run bench -- kms'].join(' ');
 }
