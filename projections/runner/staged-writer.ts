@@ -9,7 +9,7 @@ import { runCaughtUp, writeStagedBatch, type StagedBatch, type StagedResult } fr
 interface StagedWriter {
   write(batch: StagedBatch): Promise<StagedResult>;
   caughtUp(): Promise<StagedResult>;
-  /** Lets go of the thread, if any, once what was handed over is answered. */
+  /** Lets go of the thread, if any; the runner closes only once every batch is answered. */
   close(): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export interface StagedThreadData {
   readonly exportName: string;
 }
 
-/** On the runner's own connection: an in-memory database cannot be shared with a thread. */
+/** On the runner's own connection: for short catch-ups, live batches, and in-memory databases (which a thread cannot share). */
 class InThreadStagedWriter implements StagedWriter {
   private readonly checkpoints: CheckpointStore;
 
@@ -48,8 +48,8 @@ class InThreadStagedWriter implements StagedWriter {
 
 /**
  * A worker thread with its own connection to the read-model file (WAL lets the runner's
- * connection read beside it). Started at the first batch; it holds the process open only
- * while batches are unanswered.
+ * connection read beside it). Started when a catch-up begins; it holds the process open
+ * only while batches are unanswered.
  */
 class ThreadStagedWriter implements StagedWriter {
   private worker: Worker | null = null;
