@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { EventStore, GlobalPosition, RecordedEvent, Subscription } from '../../src/application/ports/event-store.js';
-import { comparePositions, formatPosition } from '../../src/application/ports/positions.js';
+import { comparePositions, formatPosition, samePosition } from '../../src/application/ports/positions.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { isStaged, type Projection, type StagedProjection } from './projection.js';
-import { samePosition, type StagedResult } from './staged-batch.js';
+import type { StagedResult } from './staged-batch.js';
 import { StagedWriters } from './staged-writer.js';
 
 export type ProjectionState = 'stopped' | 'catchingUp' | 'live' | 'failed';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GlobalPosition } from '../../src/application/ports/event-store.js';
-import { comparePositions } from '../../src/application/ports/positions.js';
+import { samePosition } from '../../src/application/ports/positions.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { StagedProjection } from './projection.js';
 
@@ -17,10 +17,6 @@ export type StagedResult =
   | { readonly kind: 'written' }
   | { readonly kind: 'moved'; readonly stored: GlobalPosition | null }
   | { readonly kind: 'failed'; readonly message: string };
-
-export function samePosition(a: GlobalPosition | null, b: GlobalPosition | null): boolean {
-  return a === null || b === null ? a === b : comparePositions(a, b) === 0;
-}
 
 function failed(error: unknown): StagedResult {
   return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };

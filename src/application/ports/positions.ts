@@ -6,6 +6,11 @@ export function comparePositions(a: GlobalPosition, b: GlobalPosition): number {
   return 0;
 }
 
+/** Equal positions, where null (nothing yet) equals only null. */
+export function samePosition(a: GlobalPosition | null, b: GlobalPosition | null): boolean {
+  return a === null || b === null ? a === b : comparePositions(a, b) === 0;
+}
+
 /** A position as text, `<commit>/<prepare>`, for checkpoints, cursors and logs. */
 export function formatPosition(p: GlobalPosition): string {
   return `${p.commit}/${p.prepare}`;
