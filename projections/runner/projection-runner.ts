@@ -131,6 +131,15 @@ export class ProjectionRunner {
     this.running = this.consume(subscription);
   }
 
+  /**
+   * Starts a staged projection's writer thread, if it has one, and resolves once the thread
+   * has loaded; at once otherwise. A catch-up begun afterwards writes on the thread from its
+   * first batch (one begun before writes its first batches here, while the thread loads).
+   */
+  prepare(): Promise<void> {
+    return this.stagedWriters?.whenThreadLoaded() ?? Promise.resolve();
+  }
+
   async stop(): Promise<void> {
     await this.halt();
     await this.stagedWriters?.close();

@@ -19,5 +19,7 @@ const checkpoints = new CheckpointStore(db);
 
 parentPort!.on('message', (message: ToStagedThread) => {
   const result = message.kind === 'batch' ? writeStagedBatch(db, checkpoints, projection, message.batch) : runCaughtUp(db, projection);
-  parentPort!.postMessage({ id: message.id, result } satisfies FromStagedThread);
+  parentPort!.postMessage({ kind: 'answer', id: message.id, result } satisfies FromStagedThread);
 });
+Atomics.store(data.loaded, 0, 1);
+parentPort!.postMessage({ kind: 'ready' } satisfies FromStagedThread);

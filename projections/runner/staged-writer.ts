@@ -14,15 +14,19 @@ interface StagedWriter {
 }
 
 export type ToStagedThread = { readonly id: number } & ({ readonly kind: 'batch'; readonly batch: StagedBatch } | { readonly kind: 'caughtUp' });
-export interface FromStagedThread {
-  readonly id: number;
-  readonly result: StagedResult;
-}
+/** `ready` once the thread has loaded the projection and opened its connection, then one answer per message. */
+export type FromStagedThread = { readonly kind: 'ready' } | { readonly kind: 'answer'; readonly id: number; readonly result: StagedResult };
 export interface StagedThreadData {
   readonly path: string;
   readonly synchronous: number;
   readonly module: string;
   readonly exportName: string;
+  /**
+   * Set to 1 by the thread once it is ready, next to its `ready` message: a catch-up's
+   * batches follow one another without a turn of the event loop in which that message
+   * could arrive, so the runner looks here between batches.
+   */
+  readonly loaded: Int32Array<SharedArrayBuffer>;
 }
 
 /** On the runner's own connection: for short catch-ups, live batches, and in-memory databases (which a thread cannot share). */
@@ -46,6 +50,10 @@ class InThreadStagedWriter implements StagedWriter {
   }
 }
 
+function loadedFlag(): Int32Array<SharedArrayBuffer> {
+  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+}
+
 /**
  * A worker thread with its own connection to the read-model file (WAL lets the runner's
  * connection read beside it). Started when a catch-up begins; it holds the process open
@@ -53,14 +61,30 @@ class InThreadStagedWriter implements StagedWriter {
  */
 class ThreadStagedWriter implements StagedWriter {
   private worker: Worker | null = null;
+  /** The current worker's StagedThreadData.loaded. */
+  private loaded = loadedFlag();
+  private loadWaiters: (() => void)[] = [];
   private nextId = 1;
   private readonly waiting = new Map<number, (result: StagedResult) => void>();
 
-  constructor(private readonly data: StagedThreadData) {}
+  constructor(private readonly data: Omit<StagedThreadData, 'loaded'>) {}
 
   /** Starts the thread (it loads its modules) without holding the process open. */
   open(): void {
     if (this.worker === null) this.thread().unref();
+  }
+
+  /** Whether the thread has loaded: until then a catch-up's batches are better written where the runner is. */
+  get ready(): boolean {
+    return this.worker !== null && Atomics.load(this.loaded, 0) === 1;
+  }
+
+  /** Starts the thread if need be; resolves once it has loaded, or is gone. */
+  whenLoaded(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    // Held open while awaited: nothing else may keep the process alive meanwhile.
+    this.thread().ref();
+    return new Promise((resolve) => this.loadWaiters.push(resolve));
   }
 
   write(batch: StagedBatch): Promise<StagedResult> {
@@ -89,16 +113,24 @@ class ThreadStagedWriter implements StagedWriter {
 
   private thread(): Worker {
     if (this.worker !== null) return this.worker;
-    const worker = new Worker(compiledModule(new URL('./staged-write-thread.js', import.meta.url)), { workerData: this.data });
-    worker.on('message', ({ id, result }: FromStagedThread) => {
-      const resolve = this.waiting.get(id);
-      this.waiting.delete(id);
+    this.loaded = loadedFlag();
+    const workerData: StagedThreadData = { ...this.data, loaded: this.loaded };
+    const worker = new Worker(compiledModule(new URL('./staged-write-thread.js', import.meta.url)), { workerData });
+    worker.on('message', (message: FromStagedThread) => {
+      if (message.kind === 'ready') {
+        if (this.waiting.size === 0) worker.unref();
+        for (const loaded of this.loadWaiters.splice(0)) loaded();
+        return;
+      }
+      const resolve = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
       if (this.waiting.size === 0) worker.unref();
-      resolve?.(result);
+      resolve?.(message.result);
     });
     const lost = (message: string) => {
       if (this.worker === worker) this.worker = null;
       this.answerAll({ kind: 'failed', message });
+      for (const gone of this.loadWaiters.splice(0)) gone();
     };
     worker.on('error', (error) => lost(`The projection writer thread failed: ${error.message}`));
     worker.on('exit', (code) => lost(`The projection writer thread exited (code ${code})`));
@@ -114,25 +146,18 @@ class ThreadStagedWriter implements StagedWriter {
 }
 
 /**
- * Batches of one catch-up written on the runner's thread before the rest go to the writer
- * thread. A short catch-up (a small log, or live events) is over before a thread's round
- * trips and start would pay for themselves: rebuilding key usage from 10,000 events took
- * 0.46 of readAll's time on the thread against 0.56 on the runner's.
- */
-const IN_THREAD_BATCHES = 16;
-
-/**
- * Where a staged projection's batches are written: on the runner's own connection, or,
- * past the first IN_THREAD_BATCHES of a catch-up, on the writer thread (read models in a
- * file only). A batch goes to the other writer only once the last one's answer is in, so
- * batches are written in the order handed over.
+ * Where a staged projection's batches are written: a catch-up's on the writer thread (read
+ * models in a file only) once it has loaded, live batches and those before it has loaded
+ * on the runner's own connection. The thread starts with the catch-up, so a short one (a
+ * server starting on a small log) never waits for it to load, and a long one writes beside
+ * the reading nearly from the start. A batch goes to the other writer only once the last
+ * one's answer is in, so batches are written in the order handed over.
  */
 export class StagedWriters {
   private readonly here: InThreadStagedWriter;
   private readonly thread: ThreadStagedWriter | null;
   private current: StagedWriter;
   private last: Promise<unknown> = Promise.resolve();
-  private catchUpBatches = 0;
 
   constructor(db: Database.Database, projection: StagedProjection) {
     this.here = new InThreadStagedWriter(db, projection);
@@ -149,13 +174,17 @@ export class StagedWriters {
 
   /** A catch-up begins: the thread, if any, starts loading meanwhile. */
   open(): void {
-    this.catchUpBatches = 0;
     this.thread?.open();
+  }
+
+  /** Resolves once the writer thread, if any, has loaded: a catch-up begun then writes there from its first batch. */
+  whenThreadLoaded(): Promise<void> {
+    return this.thread?.whenLoaded() ?? Promise.resolve();
   }
 
   /** Answers never reject; in the order of the calls. */
   write(batch: StagedBatch, catchingUp: boolean): Promise<StagedResult> {
-    const next = this.thread !== null && catchingUp && ++this.catchUpBatches > IN_THREAD_BATCHES ? this.thread : this.here;
+    const next = this.thread !== null && catchingUp && this.thread.ready ? this.thread : this.here;
     const answer = next === this.current ? next.write(batch) : this.last.then(() => next.write(batch));
     this.current = next;
     this.last = answer;

@@ -2,8 +2,8 @@ import { inject, injectable } from 'inversify';
 import type { CallContext } from '../domain/call-context.js';
 import type { Decider, DomainEvent } from '../domain/decider.js';
 import { DEFAULT_CACHED_STREAMS, FoldedStateCache } from './folded-state-cache.js';
-import { jsonCopy } from './json-copy.js';
-import { EventStore, type AppendResult, type ExpectedRevision, type JsonObject } from './ports/event-store.js';
+import { eventMetadata } from './event-metadata.js';
+import { EventStore, type AppendResult, type ExpectedRevision } from './ports/event-store.js';
 import { WrongExpectedRevisionError } from './ports/event-store-errors.js';
 
 export interface CommandOutcome<Event extends DomainEvent, State> {
@@ -92,9 +92,4 @@ export class CommandHandler {
       }
     }
   }
-}
-
-/** The metadata every domain event carries: its schema version and the call that caused it. */
-export function eventMetadata(context: CallContext, schemaVersion: number): JsonObject {
-  return { schemaVersion, ...(jsonCopy(context) as JsonObject) };
 }

@@ -20,8 +20,8 @@ afterEach(async () => {
 });
 
 /**
- * Read models in a file (a catch-up's first 16 batches written on this thread, the rest on
- * the writer thread) or in memory (all written on this one).
+ * Read models in a file (a catch-up written on the writer thread once it has loaded, and on
+ * this thread before that) or in memory (all written on this one).
  */
 function readModels(where: 'file' | 'memory', dir?: string): Database.Database {
   const db = new Database(where === 'memory' ? ':memory:' : join(dir!, 'readmodels.db'));
@@ -50,6 +50,7 @@ describe.each(['file', 'memory'] as const)('a staged projection, read models in 
     for (let i = 0; i < 2500; i++) await store.append(`s-${i % 3}`, [{ type: 'Counted', data: {} }]);
     const ignored = await store.append('s-0', [{ type: 'Ignored', data: {} }]);
     const r = runner(store, db, 100);
+    await r.prepare();
     r.start();
     await r.whenLive();
     expect(counts(db)).toEqual({ 's-0': 834, 's-1': 833, 's-2': 833 });
@@ -61,6 +62,20 @@ describe.each(['file', 'memory'] as const)('a staged projection, read models in 
     await r.waitFor(written.position);
     // Visible through the runner's own connection once waitFor resolves.
     expect(counts(db)['s-9']).toBe(1);
+  });
+
+  it('hands a catch-up begun while the writer thread loads over to it in order, once it has loaded', async () => {
+    const { store, db } = setup(where);
+    // One event per batch: the catch-up outlasts the thread's loading, so in a file its first
+    // batches are written on this thread and the rest on the writer thread.
+    for (let i = 0; i < 20; i++) await store.append(`h-${i % 2}`, Array.from({ length: 1000 }, () => ({ type: 'Counted', data: {} })));
+    const last = await store.append('h-0', [{ type: 'Counted', data: {} }]);
+    const r = runner(store, db, 1);
+    r.start();
+    await r.whenLive();
+    expect(counts(db)).toEqual({ 'h-0': 10001, 'h-1': 10000 });
+    expect(new CheckpointStore(db).read('staged-counter')?.position).toEqual(last.position);
+    expect(hasIndex(db)).toBe(true);
   });
 
   it('resumes from its checkpoint without writing any event twice, and rebuilds from zero', async () => {
@@ -82,12 +97,13 @@ describe.each(['file', 'memory'] as const)('a staged projection, read models in 
 
   it('stops at an event it cannot stage, reporting it, with nothing of its batch written', async () => {
     const { store, db } = setup(where);
-    // Past the batches written on this thread: in a file, the poison reaches the writer thread.
     for (let i = 0; i < 19; i++) await store.append('p-0', [{ type: 'Counted', data: {} }]);
     await store.append('p-1', [{ type: 'Counted', data: {} }]);
     const poison = await store.append('p-1', [{ type: 'Counted', data: { poison: true } }]);
     await store.append('p-1', [{ type: 'Counted', data: {} }]);
     const r = runner(store, db, 1);
+    // In a file, the batches before the poison are then on the writer thread.
+    await r.prepare();
     r.start();
     const failed = await r.whenLive().then(
       () => null,
@@ -105,6 +121,7 @@ describe.each(['file', 'memory'] as const)('a staged projection, read models in 
     const broken = await store.append('b-1', [{ type: 'Counted', data: { broken: true } }]);
     await store.append('b-1', [{ type: 'Counted', data: {} }]);
     const r = runner(store, db, 1);
+    await r.prepare();
     r.start();
     await expect(r.whenLive()).rejects.toBeInstanceOf(ProjectionFailedError);
     expect(r.status().failure).toMatchObject({ position: broken.position, reason: expect.stringContaining('no_such_table') });

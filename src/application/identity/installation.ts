@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { isKmsError } from '../../domain/errors.js';
 import { principalKey } from '../../domain/identity/identity-directory.js';
-import { eventMetadata } from '../command-handler.js';
+import { eventMetadata } from '../event-metadata.js';
 import { Clock } from '../ports/clock.js';
 import { EventStore } from '../ports/event-store.js';
 import { WrongExpectedRevisionError } from '../ports/event-store-errors.js';

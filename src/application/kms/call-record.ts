@@ -1,7 +1,7 @@
 import type { CallContext } from '../../domain/call-context.js';
 import { isKmsError } from '../../domain/errors.js';
 import type { EventToAppend, JsonObject, JsonValue } from '../ports/event-store.js';
-import { eventMetadata } from '../command-handler.js';
+import { eventMetadata } from '../event-metadata.js';
 import type { KmsCall } from './kms-call.js';
 
 /**

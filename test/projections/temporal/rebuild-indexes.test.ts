@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectionRunner } from '../../../projections/runner/projection-runner.js';
 import { keyUsageProjection } from '../../../projections/temporal/key-usage-projection.js';
-import { eventMetadata } from '../../../src/application/command-handler.js';
+import { eventMetadata } from '../../../src/application/event-metadata.js';
 import { SqliteEventStore } from '../../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
 import { testCallContext } from '../../support/call-context.js';
 import { at, scriptedHistory, type ScriptedHistory } from '../../application/audit/support/scripted-history.js';

@@ -4,7 +4,7 @@ import { ProjectionFailedError, ProjectionRunner } from '../../../projections/ru
 import { keyHistoryProjection } from '../../../projections/temporal/key-history-projection.js';
 import { SqliteEventStore } from '../../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
 import { testCallContext } from '../../support/call-context.js';
-import { eventMetadata } from '../../../src/application/command-handler.js';
+import { eventMetadata } from '../../../src/application/event-metadata.js';
 import { ALICE, at, BOB, CAROL, DELETED_AT, scriptedHistory, type ScriptedHistory } from '../../application/audit/support/scripted-history.js';
 
 describe('the temporal read models after a rebuild', () => {
