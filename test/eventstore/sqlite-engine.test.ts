@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StreamDeletedError } from '../../src/application/ports/event-store-errors.js';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
 
 const dirs: string[] = [];
@@ -38,6 +39,37 @@ describe('sqlite engine specifics', () => {
     expect(await count(store.readStream('g-1'))).toBe(1);
     expect(await count(store.readAll())).toBe(3);
     await store.close();
+  });
+
+  it('group commit: appends to one stream in one batch see each other\'s revisions, and a delete among them', async () => {
+    const path = tempPath();
+    const store = SqliteEventStore.open(path);
+    await store.append('h-1', [{ type: 'E', data: 0 }]);
+    // One batch: the stream's row is read once and written once, so every check in between
+    // must see what the batch has done so far.
+    const results = await Promise.allSettled([
+      store.append('h-1', [{ type: 'E', data: 1 }], 0n),
+      store.append('h-1', [{ type: 'E', data: 2 }, { type: 'E', data: 3 }], 1n),
+      store.append('h-1', [{ type: 'E', data: 'stale' }], 1n),
+      store.append('h-2', [{ type: 'E', data: 4 }], 'no_stream'),
+      store.append('h-1', [{ type: 'E', data: 5 }], 3n),
+      store.deleteStream('h-2', 0n),
+      store.append('h-2', [{ type: 'E', data: 6 }]),
+      store.append('h-3', [{ type: 'E', data: 7 }], 'stream_exists'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect(results.map((r) => (r.status === 'fulfilled' && r.value !== undefined && 'nextExpectedRevision' in r.value ? r.value.nextExpectedRevision : null))).toEqual([
+      1n, 3n, null, 0n, 4n, null, null, null,
+    ]);
+    await store.close();
+    // What the streams table holds once committed: the next appends check against it.
+    const reopened = SqliteEventStore.open(path);
+    const data = [];
+    for await (const e of reopened.readStream('h-1')) data.push(e.data);
+    expect(data).toEqual([0, 1, 2, 3, 5]);
+    await expect(reopened.append('h-1', [{ type: 'E', data: 6 }], 4n)).resolves.toMatchObject({ nextExpectedRevision: 5n });
+    await expect(reopened.append('h-2', [{ type: 'E', data: 8 }])).rejects.toBeInstanceOf(StreamDeletedError);
+    await reopened.close();
   });
 
   it('keeps events across reopening the file, in WAL mode', async () => {

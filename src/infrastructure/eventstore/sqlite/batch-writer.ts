@@ -44,35 +44,64 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
     'INSERT INTO streams (stream, revision, deleted) VALUES (?, -1, 1) ON CONFLICT (stream) DO UPDATE SET deleted = 1',
   );
 
+  /**
+   * A stream's row as the transaction has left it so far. One transaction commonly holds
+   * many appends to one stream (every call record of a day and Region goes to one), so the
+   * fast path reads each stream's row once and writes it once, at the end.
+   */
+  interface Head {
+    revision: number;
+    deleted: boolean;
+    /** Moved by this transaction and not yet written to `streams`. */
+    unwritten: boolean;
+  }
+  type Heads = Map<string, Head> | null;
+
+  function headOf(stream: string, heads: Heads): Head {
+    let head = heads?.get(stream);
+    if (head === undefined) {
+      const row = streamRow.get(stream);
+      head = { revision: row ? row.revision : -1, deleted: row?.deleted === 1, unwritten: false };
+      heads?.set(stream, head);
+    }
+    return head;
+  }
+
   /** The stream's current revision (-1 when it has no events), or a refusal. */
-  function checkExpected(stream: string, expected: ExpectedRevision): number {
-    const row = streamRow.get(stream);
-    if (row?.deleted) throw new Refused({ kind: 'streamDeleted', stream });
-    const current = row ? row.revision : -1;
+  function checkExpected(stream: string, expected: ExpectedRevision, heads: Heads): Head {
+    const head = headOf(stream, heads);
+    if (head.deleted) throw new Refused({ kind: 'streamDeleted', stream });
+    const current = head.revision;
     const ok =
       expected === 'any' ||
       (expected === 'no_stream' && current < 0) ||
       (expected === 'stream_exists' && current >= 0) ||
       (typeof expected === 'bigint' && BigInt(current) === expected);
     if (!ok) throw new Refused({ kind: 'wrongExpectedRevision', stream, expected, actual: current });
-    return current;
+    return head;
   }
 
-  function writeOp(op: WriteOp): WriteOutcome {
-    const current = checkExpected(op.stream, op.expected);
+  /** `heads` null: every row read and written at once, as the careful path's savepoints need. */
+  function writeOp(op: WriteOp, heads: Heads): WriteOutcome {
+    const head = checkExpected(op.stream, op.expected, heads);
     const created = Date.now();
     if (op.kind === 'delete') {
+      if (head.unwritten) upsertStream.run(op.stream, head.revision);
       deleteEvents.run(op.stream);
       tombstone.run(op.stream);
-      return { ok: true, revision: current, position: 0, created };
+      head.deleted = true;
+      head.unwritten = false;
+      return { ok: true, revision: head.revision, position: 0, created };
     }
-    let revision = current;
+    let revision = head.revision;
     let position = 0;
     for (const [id, type, data, metadata] of op.events) {
       revision += 1;
       position = Number(insertEvent.run(id, op.stream, revision, type, data, metadata, created).lastInsertRowid);
     }
-    upsertStream.run(op.stream, revision);
+    head.revision = revision;
+    if (heads === null) upsertStream.run(op.stream, revision);
+    else head.unwritten = true;
     return { ok: true, revision, position, created };
   }
 
@@ -89,17 +118,20 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
    */
   function writeBatch(ops: readonly WriteOp[], isolated: boolean): WriteOutcome[] {
     return db
-      .transaction(() =>
-        ops.map((op): WriteOutcome => {
+      .transaction(() => {
+        const heads: Heads = isolated ? null : new Map();
+        const outcomes = ops.map((op): WriteOutcome => {
           try {
-            return isolated ? db.transaction(() => writeOp(op))() : writeOp(op);
+            return isolated ? db.transaction(() => writeOp(op, null))() : writeOp(op, heads);
           } catch (error) {
             if (error instanceof Refused) return { ok: false, error: error.error };
             if (!isolated) throw error;
             return failed(error);
           }
-        }),
-      )
+        });
+        for (const [stream, head] of heads ?? []) if (head.unwritten) upsertStream.run(stream, head.revision);
+        return outcomes;
+      })
       .immediate();
   }
 
