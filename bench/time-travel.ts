@@ -169,8 +169,11 @@ export async function measureRebuilds(
   only?: string,
 ): Promise<{ read: number; readAll: number; rebuild: RebuildRate[] }> {
   // Untimed: the first pass pays for compiling the read path and for bringing the file into memory.
-  for await (const e of store.readAll()) if (e.data === undefined || e.metadata === undefined) throw new Error(`Event ${e.id} has no payload`);
   let read = 0;
+  for await (const e of store.readAll()) {
+    if (e.data === undefined || e.metadata === undefined) throw new Error(`Event ${e.id} has no payload`);
+    read++;
+  }
   const readAlls: number[] = [];
   // The store parses every event's data and metadata as it reads it, so this is the raw
   // rate a projection's input arrives at.
