@@ -45,18 +45,27 @@ function namesOf(subject: Subject): string[] {
 /**
  * Which keys a principal could use at an instant, and for which operations: the keys of
  * its own account, the keys whose policies name it (or its account, or "*"), and the keys
- * whose grants name it, each weighed by the evaluator.
+ * whose grants name it, each weighed by the evaluator. With `ownerAccount`, only that
+ * account's keys are looked at (a caller of the query API sees no other account's keys).
  */
-export function keysUsableBy(at: AccessAt, models: TemporalReadModels, subject: Subject, operations: readonly KeyOperation[]): KeysUsableAnswer {
+export function keysUsableBy(
+  at: AccessAt,
+  models: TemporalReadModels,
+  subject: Subject,
+  operations: readonly KeyOperation[],
+  ownerAccount?: string,
+): KeysUsableAnswer {
   const names = namesOf(subject);
   const candidates = new Set<string>();
   if (subject.kind === 'principal' || subject.kind === 'accountPrincipals') for (const k of models.keysOfAccount(subject.accountId, at.asOf)) candidates.add(k.keyId);
   for (const keyId of models.keysNaming(names, at.asOf)) candidates.add(keyId);
   for (const grant of models.grantsForGrantees(names, at.asOf)) candidates.add(grant.keyId);
   const keys: UsableKey[] = [];
+  let considered = 0;
   for (const keyId of [...candidates].sort()) {
     const keyAt = at.keyAt(keyId);
-    if (keyAt === null) continue;
+    if (keyAt === null || (ownerAccount !== undefined && keyAt.key.accountId !== ownerAccount)) continue;
+    considered++;
     const usable = operations.map((operation) => at.explain(keyAt, subject, operation)).filter(reportable);
     if (usable.length === 0) continue;
     keys.push({
@@ -73,5 +82,5 @@ export function keysUsableBy(at: AccessAt, models: TemporalReadModels, subject: 
       })),
     });
   }
-  return { principal: subjectId(subject), description: describeSubject(subject), keys, keysConsidered: candidates.size };
+  return { principal: subjectId(subject), description: describeSubject(subject), keys, keysConsidered: considered };
 }

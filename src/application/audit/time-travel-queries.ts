@@ -83,9 +83,13 @@ export class TimeTravelQueries {
   }
 
   /** Which keys a principal could use at an instant, and for which operations. */
-  async keysUsableBy(principal: string, options: AsOfOption & { operation?: string } = {}): Promise<Answer<KeysUsableAnswer>> {
+  /** `ownerAccount`: only that account's keys (what a caller of the query API may see). */
+  async keysUsableBy(principal: string, options: AsOfOption & { operation?: string; ownerAccount?: string } = {}): Promise<Answer<KeysUsableAnswer>> {
     const instant = await this.instant(options.asOf);
-    return { asOf: labelOf(instant), ...keysUsableBy(this.at(instant), this.models, parsePrincipal(principal), operationsOf(options.operation)) };
+    return {
+      asOf: labelOf(instant),
+      ...keysUsableBy(this.at(instant), this.models, parsePrincipal(principal), operationsOf(options.operation), options.ownerAccount),
+    };
   }
 
   /** Who did use a key over (after, until], from the audit records: caller, operation, source, encryption context, result. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryApiHandler } from '../../../src/infrastructure/http/query-api/query-api-handler.js';
 import { BOB_KEY, ROOT_A_KEY, signedGet, signingDirectory } from './support/signed-query.js';
+import { ACCOUNT_B, ROOT_B } from '../kms/support/kms-fixture.js';
 import { at, BOB, CAROL, ROOT_A, scriptedHistory, type ScriptedHistory } from './support/scripted-history.js';
 
 let h: ScriptedHistory;
@@ -52,5 +53,21 @@ describe('the query API under /_keytrail/', () => {
       expect([path, (await get(path, query)).status]).toEqual([path, 200]);
     }
     expect((await get('/_keytrail/nothing', {})).body['__type']).toBe('UnknownOperationException');
+  });
+
+  // Last: it adds a key of another account to the history.
+  it('answers which keys a service principal could use from the caller\'s own account\'s keys only', async () => {
+    const statements = [
+      { Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT_B}:root` }, Action: 'kms:*', Resource: '*' },
+      { Sid: 'Logs', Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' }, Action: 'kms:Encrypt', Resource: '*' },
+    ];
+    const foreign = await h.kms.createKey(ROOT_B, { Policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+    // The service itself sees the other account's key (it is named in its policy) ...
+    expect((await h.queries.keysUsableBy('logs.amazonaws.com')).keys.map((k) => k.keyId)).toContain(foreign.keyId);
+    // ... a caller of account A asking over HTTP does not, nor learns how many there are.
+    const { status, body } = await get('/_keytrail/keys-usable-by', { principal: 'logs.amazonaws.com' });
+    expect(status).toBe(200);
+    expect(body['keys']).toEqual([]);
+    expect(body['keysConsidered']).toBe(0);
   });
 });

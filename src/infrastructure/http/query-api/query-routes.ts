@@ -79,7 +79,11 @@ export const QUERY_ROUTES: Readonly<Record<string, QueryRoute>> = {
     },
   },
   'when-could-use': { key: 'key', principal: 'principal', run: (q, query) => q.whenCouldUse(required(query, 'principal'), required(query, 'key'), withOperation(query)) },
-  'keys-usable-by': { principal: 'principal', run: (q, query) => q.keysUsableBy(required(query, 'principal'), { ...withAsOf(query), ...withOperation(query) }) },
+  'keys-usable-by': {
+    principal: 'principal',
+    // A service principal or "*" is named in policies of any account: only the caller's own keys are looked at.
+    run: (q, query, callerAccount) => q.keysUsableBy(required(query, 'principal'), { ...withAsOf(query), ...withOperation(query), ownerAccount: callerAccount }),
+  },
   'who-used': {
     key: 'key',
     run: (q, query) => {
