@@ -56,12 +56,17 @@ function render(value: unknown, shape: Shape, shapes: Shapes): string {
   return `'${truncate(plain(value, shape, shapes))}'`;
 }
 
+const REDACTED = '*** Sensitive Data Redacted ***';
+
+const isSensitive = (shape: Shape | undefined): boolean => shape !== undefined && 'sensitive' in shape && shape.sensitive === true;
+
 function plain(value: unknown, shape: Shape, shapes: Shapes): string {
-  if ('sensitive' in shape && shape.sensitive) return '*** Sensitive Data Redacted ***';
+  if (isSensitive(shape)) return REDACTED;
   if (value instanceof Uint8Array) return `java.nio.HeapByteBuffer[pos=0 lim=${value.length} cap=${value.length}]`;
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && shape.type === 'list') {
     const member = shapes[shape.member];
+    if (isSensitive(member)) return REDACTED;
     return `[${value.map((item) => (member ? plain(item, member, shapes) : String(item))).join(', ')}]`;
   }
   if (value instanceof Date) return String(value.getTime() / 1000);
@@ -141,8 +146,30 @@ function check(value: unknown, shape: Shape, shapes: Shapes, path: PathStep | nu
   }
 }
 
+/**
+ * Shapes whose values are never echoed though the KMS model does not mark them sensitive:
+ * a grant token is a bearer credential, and an error message goes into the audit record.
+ */
+const SECRET_SHAPES: readonly string[] = ['GrantTokenType'];
+const withSecrets = new WeakMap<Shapes, Shapes>();
+
+function secretsMarked(shapes: Shapes): Shapes {
+  let marked = withSecrets.get(shapes);
+  if (marked === undefined) {
+    const copy: Record<string, Shape> = { ...shapes };
+    for (const name of SECRET_SHAPES) {
+      const shape = shapes[name];
+      if (shape !== undefined) copy[name] = { ...shape, sensitive: true } as Shape;
+    }
+    marked = copy;
+    withSecrets.set(shapes, marked);
+  }
+  return marked;
+}
+
 /** Throws a ValidationException listing every violated constraint; returns when there is none. */
-export function validateStructure(input: Record<string, unknown>, shapeName: string, shapes: Shapes): void {
+export function validateStructure(input: Record<string, unknown>, shapeName: string, table: Shapes): void {
+  const shapes = secretsMarked(table);
   const shape = shapes[shapeName];
   if (!shape) throw new Error(`shape ${shapeName} is missing from the validation table`);
   const violations: Violation[] = [];

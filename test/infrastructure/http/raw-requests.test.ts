@@ -244,8 +244,18 @@ describe('the KMS wire layer, byte by byte', () => {
           '[Decrypt, Encrypt, GenerateDataKey, GenerateDataKeyWithoutPlaintext, ReEncryptFrom, ReEncryptTo, Sign, Verify, ' +
           'GetPublicKey, CreateGrant, RetireGrant, DescribeKey, GenerateDataKeyPair, GenerateDataKeyPairWithoutPlaintext, ' +
           'GenerateMac, VerifyMac, DeriveSharedSecret]; ' +
-          "Value '[t, t, t, t, t, t, t, t, t, t, t]' at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10; " +
+          // Grant tokens are bearer credentials: never echoed (this message is also the call record's errorMessage).
+          "Value '*** Sensitive Data Redacted ***' at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10; " +
           "Value 'bad name' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
+      );
+    });
+
+    it('never echoes a grant token, alone or in its list', async () => {
+      const token = 'g'.repeat(8193);
+      const response = await sendSigned(port, 'TrentService.RetireGrant', JSON.stringify({ GrantToken: token }));
+      expect(response.json?.message).toBe(
+        "1 validation error detected: Value '*** Sensitive Data Redacted ***' at 'grantToken' failed to satisfy constraint: " +
+          'Member must have length less than or equal to 8192',
       );
     });
 
