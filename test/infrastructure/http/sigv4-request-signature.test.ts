@@ -4,9 +4,8 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAmzDate } from '../../../src/infrastructure/http/sigv4/amz-date.js';
 import { parseAuthorization } from '../../../src/infrastructure/http/sigv4/authorization-header.js';
-import { requestSignature, SigningKeyCache } from '../../../src/infrastructure/http/sigv4/request-signature.js';
+import { RequestSigner } from '../../../src/infrastructure/http/sigv4/request-signature.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
@@ -27,48 +26,53 @@ const request = fc.record({
 });
 
 describe('the SigV4 signature of a received request', () => {
-  it('is the one the SDK signer makes, for any method, path, query, headers and body', async () => {
-    const keys = new SigningKeyCache(4);
-    const sdk = new SignatureV4({ service: 'kms', region: 'us-east-1', credentials: CREDENTIALS, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false });
+  it('is the one the client signed, rebuilt from its signed headers alone, for any method, path, query, headers and body', async () => {
+    const client = new SignatureV4({ service: 'kms', region: 'us-east-1', credentials: CREDENTIALS, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false });
+    const server = new RequestSigner(() => CREDENTIALS, 'kms');
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const headers: Record<string, string> = { host: 'localhost:4599', 'x-amz-target': 'TrentService.Encrypt', ...r.headers };
         if (r.declaresPayloadHash) headers['x-amz-content-sha256'] = createHash('sha256').update(r.body).digest('hex');
-        const signed = await sdk.sign(
+        const signed = await client.sign(
           new HttpRequest({ method: r.method, protocol: 'http:', hostname: 'localhost', path: r.path, query: r.query, headers, body: r.body }),
           { signingDate: r.time, signingRegion: r.region, signingService: 'kms' },
         );
         const authorization = parseAuthorization(String(signed.headers['authorization']));
         const received = new Map(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
         const signedHeaderValues = new Map(authorization.signedHeaders.map((name) => [name, received.get(name) ?? '']));
-        const ours = requestSignature(
-          { method: r.method, path: r.path, query: r.query, signedHeaderValues, body: r.body },
-          { ...CREDENTIALS, longDate: formatAmzDate(r.time), region: r.region, service: 'kms' },
-          keys,
-        );
+        const ours = await server.signature({ method: r.method, path: r.path, query: r.query, signedHeaderValues, body: r.body }, r.time, r.region);
         expect(ours).toBe(authorization.signature);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('derives the signing key again when the secret behind an access key is another one', () => {
-    const keys = new SigningKeyCache();
-    const scope = { accessKeyId: CREDENTIALS.accessKeyId, shortDate: '20310504', region: 'us-east-1', service: 'kms' };
-    const first = keys.signingKey({ ...scope, secretAccessKey: 'one' });
-    expect(keys.signingKey({ ...scope, secretAccessKey: 'one' })).toBe(first);
-    expect(keys.signingKey({ ...scope, secretAccessKey: 'two' }).equals(first)).toBe(false);
+  it('differs for another secret, another body, another Region or another time', async () => {
+    const request = { method: 'POST', path: '/', query: {}, signedHeaderValues: new Map([['host', 'localhost'], ['x-amz-date', '20310504T120000Z']]), body: new Uint8Array([1]) };
+    const time = new Date('2031-05-04T12:00:00Z');
+    const reference = await new RequestSigner(() => CREDENTIALS, 'kms').signature(request, time, 'us-east-1');
+    const variants = await Promise.all([
+      new RequestSigner(() => ({ ...CREDENTIALS, secretAccessKey: 'another' }), 'kms').signature(request, time, 'us-east-1'),
+      new RequestSigner(() => CREDENTIALS, 'kms').signature({ ...request, body: new Uint8Array([2]) }, time, 'us-east-1'),
+      new RequestSigner(() => CREDENTIALS, 'kms').signature(request, time, 'eu-west-3'),
+      new RequestSigner(() => CREDENTIALS, 'kms').signature(request, new Date(time.getTime() + 1000), 'us-east-1'),
+    ]);
+    for (const variant of variants) expect(variant).not.toBe(reference);
   });
 
-  it('matches the AWS documentation example signing key', () => {
-    // Signature Version 4 documentation: secret wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, 20120215, us-east-1, iam.
-    const key = new SigningKeyCache().signingKey({
-      accessKeyId: 'AKIDEXAMPLE',
-      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-      shortDate: '20120215',
-      region: 'us-east-1',
-      service: 'iam',
-    });
-    expect(key.toString('hex')).toBe('f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d');
+  it('reads the secret once for a day and Region, again for another', async () => {
+    let reads = 0;
+    const signer = new RequestSigner(() => {
+      reads++;
+      return CREDENTIALS;
+    }, 'kms');
+    const request = { method: 'POST', path: '/', query: {}, signedHeaderValues: new Map([['host', 'localhost']]), body: new Uint8Array() };
+    const time = new Date('2031-05-04T12:00:00Z');
+    const first = await signer.signature(request, time, 'us-east-1');
+    expect(await signer.signature(request, new Date(time.getTime() + 1000), 'us-east-1')).not.toBe(first);
+    expect(reads).toBe(1);
+    await signer.signature(request, time, 'eu-west-3');
+    await signer.signature(request, new Date('2031-05-05T00:00:01Z'), 'eu-west-3');
+    expect(reads).toBe(3);
   });
 });

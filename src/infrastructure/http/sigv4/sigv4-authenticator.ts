@@ -1,11 +1,11 @@
 /**
  * Authenticates a request signed with AWS Signature Version 4 for service `kms`: the
- * access key is looked up in the AccessKeyDirectory, the canonical request is signed
- * again with its secret exactly as @smithy/signature-v4 (the SDK's own signer) would for
- * the same date, region and signed headers, and the signatures are compared in constant time.
+ * access key is looked up in the AccessKeyDirectory, the request is signed again with its
+ * secret by @smithy/signature-v4 (the SDK's own signer) for the same date, region and
+ * signed headers, and the signatures are compared in constant time.
  * Every failure is the KmsError AWS would answer with.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { AccessKeyDirectory, type AccessKeyRecord } from '../../../application/ports/access-key-directory.js';
 import { Clock } from '../../../application/ports/clock.js';
@@ -13,7 +13,7 @@ import type { CallerIdentity } from '../../../domain/call-context.js';
 import { KmsError } from '../../../domain/errors.js';
 import { formatAmzDate, parseAmzDate } from './amz-date.js';
 import { parseAuthorization, type ParsedAuthorization } from './authorization-header.js';
-import { requestSignature, SigningKeyCache } from './request-signature.js';
+import { RequestSigner } from './request-signature.js';
 
 export const SIGNING_SERVICE = 'kms';
 /** How far the signing time may stray from the server's clock, either way. */
@@ -54,9 +54,8 @@ function invalidSignature(message: string): KmsError {
 
 @injectable()
 export class SigV4Authenticator {
-  private readonly signingKeys = new SigningKeyCache();
-  /** One token per record object: a directory that hands out the same record for an unchanged key lets its secret go unread. */
-  private readonly secretVersions = new WeakMap<AccessKeyRecord, string>();
+  /** One signer per record object: a directory makes a new record whenever a key changes. */
+  private readonly signers = new WeakMap<AccessKeyRecord, RequestSigner>();
 
   constructor(
     @inject(AccessKeyDirectory) private readonly directory: AccessKeyDirectory,
@@ -87,7 +86,7 @@ export class SigV4Authenticator {
     if (!key || !key.active) throw new KmsError('UnrecognizedClientException', INVALID_SECURITY_TOKEN);
 
     this.checkPayloadHash(request);
-    const expected = this.expectedSignature(request, authorization, signingDate, key);
+    const expected = await this.expectedSignature(request, authorization, signingDate, key);
     if (!constantTimeEquals(expected, authorization.signature)) throw invalidSignature(SIGNATURE_MISMATCH);
     return { caller: { ...key.caller, accessKeyId }, accessKeyId, region };
   }
@@ -151,43 +150,16 @@ export class SigV4Authenticator {
     if (!HEX_SHA256.test(declared) || !constantTimeEquals(actual, declared)) throw invalidSignature(SIGNATURE_MISMATCH);
   }
 
-  /**
-   * A record object stands for one secret (a directory makes a new record when a key
-   * changes), so a signing key derived for it can be reused without reading the secret.
-   */
-  private secretVersion(key: AccessKeyRecord): string {
-    let version = this.secretVersions.get(key);
-    if (version === undefined) {
-      version = randomUUID();
-      this.secretVersions.set(key, version);
-    }
-    return version;
-  }
-
-  private expectedSignature(
-    request: SignedRequest,
-    authorization: ParsedAuthorization,
-    signingDate: Date,
-    key: AccessKeyRecord,
-  ): string {
+  private expectedSignature(request: SignedRequest, authorization: ParsedAuthorization, signingDate: Date, key: AccessKeyRecord): Promise<string> {
     const { accessKeyId, region } = authorization.credential;
+    let signer = this.signers.get(key);
+    if (signer === undefined) {
+      // The secret is unwrapped for each signature and kept by neither this class nor the signer.
+      signer = new RequestSigner(() => ({ accessKeyId, secretAccessKey: key.secretAccessKey }), SIGNING_SERVICE);
+      this.signers.set(key, signer);
+    }
     const signedHeaderValues = new Map(authorization.signedHeaders.map((name) => [name, headerOf(request, name) ?? '']));
-    // The secret is read only when the signing key is not cached for its version.
-    const scope = {
-      accessKeyId,
-      longDate: formatAmzDate(signingDate),
-      region,
-      service: SIGNING_SERVICE,
-      secretVersion: this.secretVersion(key),
-      get secretAccessKey(): string {
-        return key.secretAccessKey;
-      },
-    };
-    return requestSignature(
-      { method: request.method, path: request.path, query: request.query, signedHeaderValues, body: request.body },
-      scope,
-      this.signingKeys,
-    );
+    return signer.signature({ method: request.method, path: request.path, query: request.query, signedHeaderValues, body: request.body }, signingDate, region);
   }
 }
 
