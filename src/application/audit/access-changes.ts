@@ -1,5 +1,6 @@
 import { KEY_OPERATIONS } from './key-actions.js';
 import type { AccessAt, AccessEntry } from './access-at.js';
+import { summarizeAccess } from './access-summary.js';
 import { sortedCitations } from './key-as-of.js';
 import { inRange } from './range.js';
 import type { Citation, KeyHistory, PrincipalHistory, Range, TemporalReadModels } from './temporal-read-models.js';
@@ -73,8 +74,7 @@ function standings(at: AccessAt, models: TemporalReadModels, keyId: string): Map
       standing: {
         outcome: entry.outcome,
         keyStateAllows: entry.keyStateAllows,
-        because: entry.paths.flatMap((p) => p.because).concat(entry.denials.map((d) => d.because)),
-        conditions: entry.paths.flatMap((p) => p.conditions),
+        ...summarizeAccess(entry),
       },
     });
   }

@@ -1,6 +1,7 @@
 import type { KeyOperation } from '../../domain/key/key-state-table.js';
 import { accountRootArn } from '../../domain/policy/index.js';
 import type { AccessAt } from './access-at.js';
+import { summarizeAccess } from './access-summary.js';
 import { describeSubject, subjectId, type Subject } from './subjects.js';
 import type { Citation, TemporalReadModels } from './temporal-read-models.js';
 import { reportable } from './who-could-use.js';
@@ -76,8 +77,7 @@ export function keysUsableBy(
         operation: e.operation,
         outcome: e.outcome,
         keyStateAllows: e.keyStateAllows,
-        because: e.paths.flatMap((p) => p.because).concat(e.denials.map((d) => d.because)),
-        conditions: e.paths.flatMap((p) => p.conditions),
+        ...summarizeAccess(e),
         citations: e.citations,
       })),
     });

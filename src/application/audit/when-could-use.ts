@@ -1,6 +1,7 @@
 import type { KeyOperation } from '../../domain/key/key-state-table.js';
 import { parsePosition } from '../ports/positions.js';
 import { AccessAt, type AccessEntry } from './access-at.js';
+import { summarizeAccess } from './access-summary.js';
 import { comparePositionText, sortedCitations } from './key-as-of.js';
 import type { PolicyCache } from './policy-cache.js';
 import { describeSubject, subjectId, type Subject } from './subjects.js';
@@ -9,8 +10,9 @@ import type { Citation, TemporalReadModels } from './temporal-read-models.js';
 export interface UseInterval {
   readonly operation: KeyOperation;
   readonly outcome: 'Allow' | 'Conditional';
-  /** Conditions still attached throughout the interval, per path. */
+  /** Conditions still attached throughout the interval (see summarizeAccess). */
   readonly conditions: readonly string[];
+  /** Why access held when the interval opened; the reasons may change within it while access holds. */
   readonly because: readonly string[];
   /** The event that opened the interval. */
   readonly from: Citation;
@@ -30,7 +32,8 @@ export interface WhenCouldAnswer {
 /** What a principal could do at one instant, reduced to what makes an interval differ. */
 function standing(entry: AccessEntry | null): { key: string; entry: AccessEntry } | null {
   if (entry === null || entry.outcome === 'Deny' || !entry.keyStateAllows) return null;
-  return { key: JSON.stringify([entry.outcome, entry.paths.map((p) => [p.because, p.conditions])]), entry };
+  // Intervals split where the outcome or what it depends on changes, not where only the reasons do.
+  return { key: JSON.stringify([entry.outcome, summarizeAccess(entry).conditions]), entry };
 }
 
 /**
@@ -69,8 +72,7 @@ export function whenCouldUse(models: TemporalReadModels, policies: PolicyCache, 
           interval: {
             operation,
             outcome: now.entry.outcome as 'Allow' | 'Conditional',
-            conditions: now.entry.paths.flatMap((p) => p.conditions),
-            because: now.entry.paths.flatMap((p) => p.because),
+            ...summarizeAccess(now.entry),
             from: instant,
           },
         });

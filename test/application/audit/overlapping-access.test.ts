@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bindTemporalReadSide } from '../../../projections/temporal/bind-temporal-read-side.js';
+import { SqliteTemporalReadSide } from '../../../projections/temporal/temporal-read-side.js';
+import { TimeTravelQueries } from '../../../src/application/audit/time-travel-queries.js';
+import { Clock } from '../../../src/application/ports/clock.js';
+import { ALICE, CAROL, KmsFixture, ROOT_A } from '../kms/support/kms-fixture.js';
+import { at, justBefore, policy } from './support/scripted-history.js';
+
+/**
+ * A history where access holds by two paths at once:
+ *  0  alice may Encrypt and Decrypt every key (identity policy); carol has no policy
+ * 10  root creates K (default key policy: the account's identity policies count)
+ * 20  grants on K: to alice (Decrypt, only with Project=X), to carol (Decrypt, Project=X)
+ *     and to carol again (Decrypt, Team=Blue)
+ * 30  root retires alice's grant
+ */
+let kms: KmsFixture;
+let readSide: SqliteTemporalReadSide;
+let queries: TimeTravelQueries;
+let keyId: string;
+let aliceGrant: string;
+
+beforeAll(async () => {
+  kms = new KmsFixture();
+  kms.container.bind<Clock>(Clock).toConstantValue({ now: () => new Date(kms.time) });
+  bindTemporalReadSide(kms.container);
+  readSide = kms.container.get(SqliteTemporalReadSide);
+  queries = kms.container.get(TimeTravelQueries);
+  kms.time = at(0);
+  await kms.identity(ALICE, { UseKeys: policy([{ Sid: 'UseKeys', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt'], Resource: '*' }]) });
+  await kms.identity(CAROL);
+  kms.time = at(10);
+  keyId = (await kms.createKey(ROOT_A)).keyId;
+  kms.time = at(20);
+  const grant = (grantee: string, context: Record<string, string>) =>
+    kms.invoke(ROOT_A, 'CreateGrant', { KeyId: keyId, GranteePrincipal: grantee, RetiringPrincipal: ROOT_A.arn, Operations: ['Decrypt'], Constraints: { EncryptionContextSubset: context } });
+  aliceGrant = ((await grant(ALICE.arn, { Project: 'X' })) as { GrantId: string }).GrantId;
+  await grant(CAROL.arn, { Project: 'X' });
+  await grant(CAROL.arn, { Team: 'Blue' });
+  kms.time = at(30);
+  await kms.invoke(ROOT_A, 'RetireGrant', { KeyId: keyId, GrantId: aliceGrant });
+});
+afterAll(async () => {
+  await readSide.stop();
+  await kms.close();
+});
+
+const PROJECT_X = 'encryption context contains {Project=X}';
+const TEAM_BLUE = 'encryption context contains {Team=Blue}';
+
+describe('access that holds by more than one path', () => {
+  it('is an Allow without conditions when one path holds outright, whatever conditions another path has', async () => {
+    const answer = await queries.keysUsableBy(ALICE.arn, { asOf: { time: at(25) }, operation: 'Decrypt' });
+    expect(answer.keys.map((k) => [k.keyId, k.operations.map((o) => [o.outcome, o.conditions])])).toEqual([[keyId, [['Allow', []]]]]);
+    // The reasons are those of the path that holds outright, not the grant's.
+    expect(answer.keys[0]!.operations[0]!.because.join(' ')).not.toContain(aliceGrant);
+  });
+
+  it('is one interval of use while the outright path lasts, though a grant came and was retired meanwhile', async () => {
+    const answer = await queries.whenCouldUse(ALICE.arn, keyId, { operation: 'Decrypt' });
+    expect(answer.intervals.map((i) => [i.outcome, i.from.type, i.from.time, i.to, i.conditions])).toEqual([['Allow', 'PolicyPut', at(10), null, []]]);
+  });
+
+  it('needs any one of the conditions when every path has its own', async () => {
+    const answer = await queries.keysUsableBy(CAROL.arn, { asOf: { time: at(25) }, operation: 'Decrypt' });
+    expect(answer.keys.map((k) => k.operations.map((o) => [o.outcome, o.conditions]))).toEqual([[['Conditional', [`${PROJECT_X} or ${TEAM_BLUE}`]]]]);
+  });
+
+  it('sees a retired grant until the instant of its retirement, exactly', async () => {
+    const paths = async (time: string) => {
+      const answer = await queries.whoCouldUse(keyId, { operation: 'Decrypt', asOf: { time } });
+      return answer.entries.find((e) => e.principal === ALICE.arn)!.paths.map((p) => p.conditions);
+    };
+    expect(await paths(justBefore(at(30)))).toContainEqual([PROJECT_X]);
+    expect(await paths(at(30))).not.toContainEqual([PROJECT_X]);
+    expect(await paths(at(30))).toContainEqual([]);
+  });
+});
