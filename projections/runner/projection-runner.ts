@@ -21,8 +21,6 @@ export interface ProjectionStatus {
   readonly state: ProjectionState;
   /** The last event whose effect is committed to the read model. */
   readonly position: GlobalPosition | null;
-  /** When that event was appended: how far behind the log the read model is. */
-  readonly lastEventCreated: Date | null;
   /** Events handed to the projection since it started; events it has no use for are never handed to it. */
   readonly eventsApplied: number;
   readonly failure: ProjectionFailure | null;
@@ -76,7 +74,6 @@ export class ProjectionRunner {
   private stored: GlobalPosition | null = null;
   /** Batches of only passed-over positions since the checkpoint was last written. */
   private unstoredBatches = 0;
-  private lastEventCreated: Date | null = null;
   private eventsApplied = 0;
   private failure: ProjectionFailure | null = null;
   private waiters: PositionWaiter[] = [];
@@ -176,7 +173,6 @@ export class ProjectionRunner {
       name: this.projection.name,
       state: this.state,
       position: this.position,
-      lastEventCreated: this.lastEventCreated,
       eventsApplied: this.eventsApplied,
       failure: this.failure,
     };
@@ -326,10 +322,8 @@ export class ProjectionRunner {
 
   /** A batch's effect and checkpoint are committed. */
   private committed(events: readonly RecordedEvent[], covered: GlobalPosition): void {
-    const last = events[events.length - 1];
     this.position = covered;
     this.stored = covered;
-    if (last) this.lastEventCreated = last.created;
     this.eventsApplied += events.length;
     this.progress?.(covered);
     this.resolveWaitersUpTo(covered);
@@ -436,7 +430,6 @@ export class ProjectionRunner {
     this.handed = null;
     this.handedStored = null;
     this.unstoredBatches = 0;
-    this.lastEventCreated = null;
     this.eventsApplied = 0;
     this.failure = null;
   }

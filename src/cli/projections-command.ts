@@ -19,6 +19,18 @@ async function head(container: Container): Promise<{ position: GlobalPosition; c
   return null;
 }
 
+/**
+ * How far a read model is behind the log: from the append time of the event its checkpoint
+ * stands at (covered, applied or passed over) to that of the head. Zero at the head; the
+ * whole log's span for a projection that has covered nothing.
+ */
+async function lagMs(container: Container, position: GlobalPosition | null, top: { position: GlobalPosition; created: Date } | null): Promise<number> {
+  if (top === null) return 0;
+  const store = container.get<EventStore>(EventStore);
+  for await (const e of store.readAll({ fromPosition: position ?? 'start', maxCount: 1 })) return Math.max(0, top.created.getTime() - e.created.getTime());
+  return 0;
+}
+
 /** Waits for a runner to go live; a failure is reported by status(), not thrown. */
 async function settle(runner: ProjectionRunner): Promise<void> {
   try {
@@ -42,9 +54,9 @@ export function projectionsCommand(): Command {
         process.stdout.write(`log head: ${top ? `${formatPosition(top.position)} (${top.created.toISOString()})` : 'empty'}\n`);
         for (const r of runners) {
           const s = r.status();
-          const lagMs = top && s.lastEventCreated ? top.created.getTime() - s.lastEventCreated.getTime() : 0;
+          const lag = await lagMs(container, s.position, top);
           process.stdout.write(
-            `${s.name.padEnd(22)} ${s.state.padEnd(10)} at ${s.position ? formatPosition(s.position) : 'start'}, lag ${lagMs} ms, ${s.eventsApplied} events applied now\n`,
+            `${s.name.padEnd(22)} ${s.state.padEnd(10)} at ${s.position ? formatPosition(s.position) : 'start'}, lag ${lag} ms, ${s.eventsApplied} events applied now\n`,
           );
           if (s.failure) {
             process.stdout.write(`  FAILED at position ${formatPosition(s.failure.position)}: ${s.failure.type} ${s.failure.stream}@${s.failure.revision}: ${s.failure.reason}\n`);

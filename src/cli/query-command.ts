@@ -136,7 +136,10 @@ export function queryCommand(): Command {
         `${a.description} as of ${a.asOf.time}: ${a.keys.length} of ${a.keysConsidered} keys considered`,
         ...a.keys.flatMap((k) => [
           `  ${k.arn} (${k.keyState})`,
-          ...k.operations.map((o) => `    ${o.outcome.padEnd(11)} ${o.operation.padEnd(16)} ${o.because.join(' + ')}${o.conditions.length === 0 ? '' : ` only when ${o.conditions.join(' and ')}`}`),
+          ...k.operations.flatMap((o) => [
+            `    ${o.outcome.padEnd(11)} ${o.operation.padEnd(16)} ${o.because.join(' + ')}${o.conditions.length === 0 ? '' : ` only when ${o.conditions.join(' and ')}`}`,
+            ...o.citations.map((c) => `                cites ${cite(c)}`),
+          ]),
         ]),
       ]),
     );
