@@ -53,6 +53,11 @@ export class KmsServer {
     return this;
   }
 
+  /** An access key for `caller`, for requests signed by hand. */
+  credentials(caller: CallerIdentity): { accessKeyId: string; secretAccessKey: string } {
+    return this.accessKeys.add(caller);
+  }
+
   /** A KMS SDK client signing as `caller`, in the fixture's Region. */
   client(caller: CallerIdentity): KMSClient {
     const credentials = this.accessKeys.add(caller);
