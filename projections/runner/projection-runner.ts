@@ -390,9 +390,38 @@ export class ProjectionRunner {
       if (this.state === 'failed') return;
       if (result.kind === 'written') this.committed(events, covered);
       else if (result.kind === 'moved') this.followOtherWriter(result.stored);
-      // The writer cannot tell which event a failed statement came from: the batch's first stands for it.
-      else this.fail(events[0] ?? null, new Error(result.message));
+      else if (events.length <= 1) this.fail(events[0] ?? null, new Error(result.message));
+      else await this.writeOneByOne(projection, writers, events, expectedStored, covered);
     });
+  }
+
+  /**
+   * A batch its writer could not write: SQLite cannot tell which event a failed statement
+   * came from, so the events are written again one at a time, each with its own checkpoint,
+   * on the runner's connection. The failure then names its event, and the events before it
+   * count, each written once as ever. Should every event pass alone (the fault has gone),
+   * the batch's passed-over positions are checkpointed too and the projection goes on.
+   */
+  private async writeOneByOne(
+    projection: StagedProjection,
+    writers: StagedWriters,
+    events: readonly RecordedEvent[],
+    expectedStored: GlobalPosition | null,
+    covered: GlobalPosition,
+  ): Promise<void> {
+    let stored = expectedStored;
+    const steps = [...events.map((event) => ({ event, position: event.position })), { event: null, position: covered }];
+    for (const { event, position } of steps) {
+      if (event === null && samePosition(stored, covered)) break;
+      // Staging is pure and passed for the whole batch: it passes again for each event.
+      const values: unknown[] = [];
+      if (event !== null) projection.staged.stager()(event, values);
+      const result = await writers.writeHere({ expectedStored: stored, position, values });
+      if (result.kind === 'moved') return this.followOtherWriter(result.stored);
+      if (result.kind === 'failed') return this.fail(event, new Error(result.message));
+      this.committed(event === null ? [] : [event], position);
+      stored = position;
+    }
   }
 
   private resolveWaitersUpTo(position: GlobalPosition): void {

@@ -191,6 +191,14 @@ export class StagedWriters {
     return answer;
   }
 
+  /** On the runner's own connection, after every batch handed over before it. */
+  writeHere(batch: StagedBatch): Promise<StagedResult> {
+    const answer = this.last.then(() => this.here.write(batch));
+    this.current = this.here;
+    this.last = answer;
+    return answer;
+  }
+
   /** The caught-up work, on the writer that wrote last. */
   caughtUp(): Promise<StagedResult> {
     const writer = this.current;
