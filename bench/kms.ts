@@ -38,7 +38,7 @@ interface Server {
 async function startKeyTrail(dataDir: string): Promise<Server> {
   const { child, match } = await startNode(
     // As `npm start` and the `keytrail` command run it (package.json, src/cli/main.ts).
-    ['--max-semi-space-size=32', MAIN, 'serve', '--port', '0', '--data-dir', dataDir],
+    ['--max-semi-space-size=64', MAIN, 'serve', '--port', '0', '--data-dir', dataDir],
     /serving the AWS KMS API on (http:\/\/\S+)[\s\S]*AWS_DEFAULT_REGION=(\S+)/,
   );
   const credentials = readFileSync(join(dataDir, 'admin-credentials'), 'utf8');

@@ -281,7 +281,7 @@ export async function benchTimeTravel(options: { sizes: number[] }): Promise<str
     return [
       '## Time travel: temporal read models and "who could use K for O at T"',
       '',
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, with \`npm run bench -- timetravel\`${process.execArgv.length > 0 ? ` (node ${process.execArgv.join(' ')}, as \`npm start\` and the \`keytrail\` command)` : ''}.`,
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, with \`npm run bench -- timetravel\`${process.execArgv.length > 0 ? ` (node ${process.execArgv.join(' ')})` : ''}.`,
       `Histories of one account with ${USERS} users; per key: created, policy replaced twice, 4 grants (2 retired), disabled and enabled, tagged, an alias, and ${CALLS_PER_KEY} call records (Encrypt/Decrypt).`,
       'A query is `TimeTravelQueries.whoCouldUse(K, Decrypt, asOf T)` for a random key and a random instant of its life, including the read-your-writes barrier, on the SQLite engine (read models in WAL, synchronous=NORMAL).',
       '',
