@@ -7,7 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CreateAliasCommand, CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, EncryptCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const MAIN = resolve('dist/src/cli/main.js');
@@ -32,8 +32,8 @@ const inData = ['--data-dir', dataDir];
 let keyId = '';
 let adminArn = '';
 
-beforeAll(async () => {
-  if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+/** `keytrail serve` on the data folder; resolves with its endpoint and a way to stop it. */
+async function serve(): Promise<{ endpoint: string; stop(): Promise<unknown> }> {
   const server = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...inData], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((done) => server.once('exit', done));
   let output = '';
@@ -41,10 +41,23 @@ beforeAll(async () => {
     server.stdout!.setEncoding('utf8').on('data', (text: string) => {
       output += text;
       const match = /serving the AWS KMS API on (\S+)/.exec(output);
-      if (match && output.includes('aws kms create-key')) ready(match[1]!);
+      if (match && output.includes('aws kms')) ready(match[1]!);
     });
     void exited.then(() => fail(new Error(`keytrail serve exited:\n${output}`)));
   });
+  return {
+    endpoint,
+    stop: () => {
+      server.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  const server = await serve();
+  const endpoint = server.endpoint;
   const credentials = readFileSync(join(dataDir, 'admin-credentials'), 'utf8');
   const value = (name: string) => new RegExp(`^${name}\\s*=\\s*(\\S+)`, 'm').exec(credentials)![1]!;
   const kms = new KMSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') }, maxAttempts: 1 });
@@ -54,8 +67,7 @@ beforeAll(async () => {
   await kms.send(new CreateAliasCommand({ AliasName: 'alias/cli-test', TargetKeyId: keyId }));
   await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([1]) }));
   kms.destroy();
-  server.kill('SIGTERM');
-  await exited;
+  await server.stop();
 }, 60_000);
 
 afterAll(() => {
@@ -119,4 +131,39 @@ describe('keytrail query', () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('keytrail identity', () => {
+  const account = '444455556666';
+  const inAccount = ['--account', account, ...inData];
+
+  it('creates an account, a role, a user with an identity policy and an access key the server accepts until it is deactivated', async () => {
+    expect((await keytrail(['identity', 'create-account', '--account-id', account, ...inData])).code).toBe(0);
+    expect((await keytrail(['identity', 'create-principal', '--name', 'deployer', '--type', 'role', ...inAccount])).code).toBe(0);
+    expect((await keytrail(['identity', 'create-principal', '--name', 'dev', ...inAccount])).code).toBe(0);
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['kms:ListKeys'], Resource: '*' }] });
+    expect((await keytrail(['identity', 'put-policy', '--name', 'dev', '--policy-name', 'ListOnly', '--policy-document', document, ...inAccount])).code).toBe(0);
+    const key = await keytrail(['identity', 'create-access-key', '--user', 'dev', '--profile', 'dev', ...inAccount]);
+    expect(key.code).toBe(0);
+    expect(key.stdout).toMatch(/^\[dev\]\naws_access_key_id = AKIA[A-Z2-7]{16}\naws_secret_access_key = \S{40}\n/);
+    const accessKeyId = /aws_access_key_id = (\S+)/.exec(key.stdout)![1]!;
+    const secretAccessKey = /aws_secret_access_key = (\S+)/.exec(key.stdout)![1]!;
+
+    const shown = await keytrail(['identity', 'show', ...inAccount]);
+    expect(shown.code).toBe(0);
+    for (const text of ['deployer', 'dev', 'ListOnly', accessKeyId]) expect(shown.stdout).toContain(text);
+    expect(shown.stdout).not.toContain(secretAccessKey);
+
+    const server = await serve();
+    try {
+      const dev = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+      expect((await dev.send(new ListKeysCommand({})))?.$metadata.httpStatusCode).toBe(200);
+      // Written by this command beside the running server: the key stops at once.
+      expect((await keytrail(['identity', 'deactivate-access-key', '--access-key-id', accessKeyId, '--user', 'dev', ...inAccount])).code).toBe(0);
+      await expect(dev.send(new ListKeysCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+      dev.destroy();
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });
