@@ -1,3 +1,4 @@
+import { accountRootArn } from '../../domain/policy/index.js';
 import { KEY_OPERATIONS } from './key-actions.js';
 import type { AccessAt, AccessEntry } from './access-at.js';
 import { summarizeAccess } from './access-summary.js';
@@ -87,12 +88,16 @@ function standings(at: AccessAt, models: TemporalReadModels, keyId: string): Map
  */
 export function keyAccessChanges(models: TemporalReadModels, before: AccessAt, after: AccessAt, keyId: string, range: Range): KeyAccessChanges {
   const history = models.keyHistory(keyId);
-  const accounts = new Set<string>();
   const key = history.keys[0];
-  if (key !== undefined) accounts.add(key.accountId);
-  const events = [...keyEvents(history, range), ...[...accounts].flatMap((a) => identityEvents(models.identityChangesIn(a, range), range))];
   const was = standings(before, models, keyId);
   const is = standings(after, models, keyId);
+  // Identity policies count in the key's own account and in every account its policy or
+  // grants let in (cross-account access needs both sides to allow it).
+  const accounts = new Set<string>(key === undefined ? [] : [key.accountId]);
+  for (const { entry } of [...was.values(), ...is.values()]) {
+    if (entry.subject.kind === 'principal' || entry.subject.kind === 'accountPrincipals') accounts.add(entry.subject.accountId);
+  }
+  const events = [...keyEvents(history, range), ...[...accounts].flatMap((a) => identityEvents(models.identityChangesIn(a, range), range))];
   const differences: AccessDifference[] = [];
   for (const [id, now] of is) {
     const then = was.get(id);
@@ -120,12 +125,21 @@ function dedupe(events: ChangeEvent[]): ChangeEvent[] {
   });
 }
 
-/** The keys whose access may have changed in the range: keys changed themselves, and keys of accounts whose identities changed. */
+/**
+ * The keys whose access may have changed in the range: keys changed themselves, keys of
+ * accounts whose identities changed, and keys whose policies or grants name such an
+ * account or one of its changed principals (cross-account access).
+ */
 export function keysWithAccessChanges(models: TemporalReadModels, range: Range): string[] {
   const keys = new Set(models.keysChangedIn(range));
   for (const account of models.accountsChangedIn(range)) {
-    for (const k of models.keysOfAccount(account, range.until)) keys.add(k.keyId);
-    for (const k of models.keysOfAccount(account, range.after)) keys.add(k.keyId);
+    const changed = models.identityChangesIn(account, range);
+    const names = [account, accountRootArn(account), ...changed.principals.map((p) => p.arn), ...changed.policies.map((p) => p.principalArn)];
+    for (const asOf of [range.after, range.until]) {
+      for (const k of models.keysOfAccount(account, asOf)) keys.add(k.keyId);
+      for (const keyId of models.keysNaming(names, asOf)) keys.add(keyId);
+      for (const grant of models.grantsForGrantees(names, asOf)) keys.add(grant.keyId);
+    }
   }
   return [...keys].sort();
 }

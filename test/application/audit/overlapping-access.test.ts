@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindTemporalReadSide } from '../../../projections/temporal/bind-temporal-read-side.js';
 import { SqliteTemporalReadSide } from '../../../projections/temporal/temporal-read-side.js';
 import { TimeTravelQueries } from '../../../src/application/audit/time-travel-queries.js';
+import { CommandHandler } from '../../../src/application/command-handler.js';
 import { Clock } from '../../../src/application/ports/clock.js';
-import { ALICE, CAROL, KmsFixture, ROOT_A } from '../kms/support/kms-fixture.js';
-import { at, justBefore, policy } from './support/scripted-history.js';
+import { createIdentityDirectory } from '../../../src/domain/identity/identity-directory.js';
+import { identityDirectoryStream } from '../../../src/domain/identity/identity-stream.js';
+import { ACCOUNT_B, ALICE, BOB, CAROL, KmsFixture, ROOT_A } from '../kms/support/kms-fixture.js';
+import { at, justBefore, policy, ROOT_STATEMENT } from './support/scripted-history.js';
 
 /**
  * A history where access holds by two paths at once:
@@ -13,6 +16,8 @@ import { at, justBefore, policy } from './support/scripted-history.js';
  * 20  grants on K: to alice (Decrypt, only with Project=X), to carol (Decrypt, Project=X)
  *     and to carol again (Decrypt, Team=Blue)
  * 30  root retires alice's grant
+ * 40  K's policy also lets in bob, a user of account B (who has no identity policy yet)
+ * 50  account B gives bob an identity policy allowing Decrypt: bob can now decrypt with K
  */
 let kms: KmsFixture;
 let readSide: SqliteTemporalReadSide;
@@ -39,6 +44,20 @@ beforeAll(async () => {
   await grant(CAROL.arn, { Team: 'Blue' });
   kms.time = at(30);
   await kms.invoke(ROOT_A, 'RetireGrant', { KeyId: keyId, GrantId: aliceGrant });
+  await kms.identity(BOB);
+  kms.time = at(40);
+  const bobStatement = { Sid: 'Bob', Effect: 'Allow', Principal: { AWS: BOB.arn }, Action: 'kms:Decrypt', Resource: '*' };
+  await kms.invoke(ROOT_A, 'PutKeyPolicy', { KeyId: keyId, PolicyName: 'default', Policy: policy([ROOT_STATEMENT, bobStatement]) });
+  kms.time = at(50);
+  const document = policy([{ Sid: 'Decrypt', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }]);
+  await kms.container
+    .get(CommandHandler)
+    .handle(
+      createIdentityDirectory(),
+      identityDirectoryStream(ACCOUNT_B),
+      { type: 'PutIdentityPolicy', accountId: ACCOUNT_B, principalType: 'User', principalName: BOB.userName!, policyName: 'Decrypt', policyDocument: document },
+      kms.context(ROOT_A, 'IdentitySetup'),
+    );
 });
 afterAll(async () => {
   await readSide.stop();
@@ -74,5 +93,16 @@ describe('access that holds by more than one path', () => {
     expect(await paths(justBefore(at(30)))).toContainEqual([PROJECT_X]);
     expect(await paths(at(30))).not.toContainEqual([PROJECT_X]);
     expect(await paths(at(30))).toContainEqual([]);
+  });
+});
+
+describe('access changes across accounts', () => {
+  it('cites the other account\'s identity change that let its user in, and finds the key among all keys', async () => {
+    const one = await queries.accessChanges(keyId, { after: { time: at(45) }, until: { time: at(55) } });
+    const changes = one.keys[0]!;
+    expect(changes.events.map((e) => e.what)).toEqual([`identity policy "Decrypt" of ${BOB.arn} put`]);
+    expect(changes.differences.filter((d) => d.principal === BOB.arn).map((d) => [d.change, d.operation])).toEqual([['gained', 'Decrypt']]);
+    const all = await queries.accessChanges(null, { after: { time: at(45) }, until: { time: at(55) } });
+    expect(all.keys.map((k) => k.keyId)).toContain(keyId);
   });
 });
