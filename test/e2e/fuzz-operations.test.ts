@@ -12,7 +12,7 @@ import { ERROR_STATUS } from '../../src/infrastructure/http/error-status.js';
 import { KMS_SHAPES } from '../../src/infrastructure/http/model/kms-shapes.generated.js';
 import type { Shape } from '../../src/infrastructure/http/model/shape.js';
 import { ROOT_A } from '../application/kms/support/kms-fixture.js';
-import { sendSigned } from '../infrastructure/http/support/raw-http.js';
+import { sendRaw, sendSigned, signedHeaders } from '../infrastructure/http/support/raw-http.js';
 import { KmsServer, SERVER_TIME } from './support/kms-server.js';
 
 const CALL_RECORD = 'KmsCallRecorded';
@@ -95,4 +95,22 @@ describe('the real KMS operations under model-shaped nonsense', () => {
     expect([...outcomes].filter((o) => o.endsWith(' ok')).length).toBeGreaterThan(5);
     expect([...outcomes]).toEqual(expect.arrayContaining(['ValidationException', 'NotFoundException']));
   }, 120_000);
+});
+
+describe('an authenticated call to no KMS operation', () => {
+  it('is refused and recorded once, under the operation it named, or UnknownOperation', async () => {
+    const named = await sendSigned(port, 'TrentService.Sign', '{}', { ...credentials, signingDate: SERVER_TIME });
+    const headers = await signedHeaders(port, '{}', { ...credentials, signingDate: SERVER_TIME });
+    const unnamed = await sendRaw({ port, method: 'POST', path: '/', headers, body: '{}' });
+    for (const [response, operation] of [
+      [named, 'Sign'],
+      [unnamed, 'UnknownOperation'],
+    ] as const) {
+      expect([response.status, response.json?.__type]).toEqual([400, 'UnknownOperationException']);
+      const records = await server.kms.eventsOfRequest(String(response.headers['x-amzn-requestid']));
+      expect(records.map((e) => [e.type, (e.data as { operation: string }).operation, (e.data as { errorCode: string }).errorCode])).toEqual([
+        [CALL_RECORD, operation, 'UnknownOperationException'],
+      ]);
+    }
+  });
 });

@@ -11,7 +11,7 @@ import { AccessKeyDirectory } from '../../application/ports/access-key-directory
 import { Clock } from '../../application/ports/clock.js';
 import { KmsOperations } from '../../application/ports/kms-operations.js';
 import { KmsError } from '../../domain/errors.js';
-import { checkContentType, operationOf } from './amz-json-headers.js';
+import { checkContentType, operationOf, TARGET_PREFIX } from './amz-json-headers.js';
 import { buildCallContext } from './build-call-context.js';
 import { decodeStructure } from './decode-input.js';
 import { encodeOutput } from './encode-output.js';
@@ -54,17 +54,18 @@ export class KmsRequestHandler {
         throw new KmsError('UnknownOperationException', `KMS serves POST / only; got ${request.method} ${request.path.slice(0, 128)}`);
       }
       const authenticated = await this.authenticator.authenticate(request);
-      operation = operationOf(ownHeader(request, 'x-amz-target'), KMS_SHAPES.operations);
-      const call = buildCallContext(
-        {
-          requestId,
-          operation,
-          sourceIp: request.sourceIp,
-          userAgent: ownHeader(request, 'user-agent') ?? '',
-          time: this.clock.now(),
-        },
-        authenticated,
-      );
+      const callAs = (name: string) =>
+        buildCallContext({ requestId, operation: name, sourceIp: request.sourceIp, userAgent: ownHeader(request, 'user-agent') ?? '', time: this.clock.now() }, authenticated);
+      const target = ownHeader(request, 'x-amz-target');
+      try {
+        operation = operationOf(target, KMS_SHAPES.operations);
+      } catch (error) {
+        // Authenticated, yet naming no KMS operation: recorded all the same, under the name it gave.
+        const named = recordedName(target);
+        await this.operations.recordRejected(named, {}, callAs(named), error);
+        throw error;
+      }
+      const call = callAs(operation);
       const input = await this.decodedInput(request, operation, call);
       const output = await this.operations.invoke(operation, input, call);
       return successResponse(requestId, this.clock.now(), encodeOutput(output ?? {}));
@@ -109,4 +110,15 @@ export class KmsRequestHandler {
       return new Date();
     }
   }
+}
+
+/**
+ * The name a call to no KMS operation is recorded under: the operation part of its target
+ * when that is a plausible operation name, else UnknownOperation (a missing or garbled
+ * target is not echoed into the audit trail).
+ */
+function recordedName(target: string | undefined): string {
+  const trimmed = (target ?? '').trim();
+  const name = trimmed.startsWith(TARGET_PREFIX) ? trimmed.slice(TARGET_PREFIX.length) : trimmed;
+  return /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(name) ? name : 'UnknownOperation';
 }
