@@ -1,18 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bindTemporalReadSide } from '../../../projections/temporal/bind-temporal-read-side.js';
 import { SqliteTemporalReadSide } from '../../../projections/temporal/temporal-read-side.js';
 import { takesEncryptionContext, keyOperation } from '../../../src/application/audit/key-actions.js';
-import { TimeTravelQueries } from '../../../src/application/audit/time-travel-queries.js';
+import type { TimeTravelQueries } from '../../../src/application/audit/time-travel-queries.js';
 import { CommandHandler } from '../../../src/application/command-handler.js';
 import { AccessControl } from '../../../src/application/kms/access-control.js';
 import { KeyRepository } from '../../../src/application/kms/key-repository.js';
 import { KmsCall } from '../../../src/application/kms/kms-call.js';
-import { Clock } from '../../../src/application/ports/clock.js';
 import type { CallerIdentity } from '../../../src/domain/call-context.js';
 import { createIdentityDirectory } from '../../../src/domain/identity/identity-directory.js';
 import { identityDirectoryStream } from '../../../src/domain/identity/identity-stream.js';
-import { ACCOUNT_A, ALICE, AUDITOR_SESSION, BOB, CAROL, KmsFixture, ROOT_A, ROOT_B } from '../kms/support/kms-fixture.js';
+import { ACCOUNT_A, ALICE, AUDITOR_SESSION, BOB, CAROL, type KmsFixture, ROOT_A, ROOT_B } from '../kms/support/kms-fixture.js';
 import { at, FINANCE_DECRYPT, policy, ROOT_STATEMENT } from './support/scripted-history.js';
+import { temporalFixture } from './support/temporal-fixture.js';
 
 const OFFICE_ONLY = policy([
   { Sid: 'FromOffice', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '192.0.2.0/24' } } },
@@ -36,10 +35,7 @@ describe('the answer at "now" from the temporal read models', () => {
   let queries: TimeTravelQueries;
 
   beforeEach(async () => {
-    kms = new KmsFixture();
-    kms.container.bind<Clock>(Clock).toConstantValue({ now: () => new Date(kms.time) });
-    bindTemporalReadSide(kms.container);
-    queries = kms.container.get(TimeTravelQueries);
+    ({ kms, queries } = temporalFixture());
   });
   afterEach(async () => {
     await kms.container.get(SqliteTemporalReadSide).stop();

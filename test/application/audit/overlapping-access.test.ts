@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bindTemporalReadSide } from '../../../projections/temporal/bind-temporal-read-side.js';
-import { SqliteTemporalReadSide } from '../../../projections/temporal/temporal-read-side.js';
-import { TimeTravelQueries } from '../../../src/application/audit/time-travel-queries.js';
+import type { SqliteTemporalReadSide } from '../../../projections/temporal/temporal-read-side.js';
+import type { TimeTravelQueries } from '../../../src/application/audit/time-travel-queries.js';
 import { CommandHandler } from '../../../src/application/command-handler.js';
-import { Clock } from '../../../src/application/ports/clock.js';
 import { createIdentityDirectory } from '../../../src/domain/identity/identity-directory.js';
 import { identityDirectoryStream } from '../../../src/domain/identity/identity-stream.js';
-import { ACCOUNT_B, ALICE, BOB, CAROL, KmsFixture, ROOT_A } from '../kms/support/kms-fixture.js';
+import { ACCOUNT_B, ALICE, BOB, CAROL, type KmsFixture, ROOT_A } from '../kms/support/kms-fixture.js';
 import { at, justBefore, policy, ROOT_STATEMENT } from './support/scripted-history.js';
+import { temporalFixture } from './support/temporal-fixture.js';
 
 /**
  * A history where access holds by two paths at once:
@@ -26,11 +25,7 @@ let keyId: string;
 let aliceGrant: string;
 
 beforeAll(async () => {
-  kms = new KmsFixture();
-  kms.container.bind<Clock>(Clock).toConstantValue({ now: () => new Date(kms.time) });
-  bindTemporalReadSide(kms.container);
-  readSide = kms.container.get(SqliteTemporalReadSide);
-  queries = kms.container.get(TimeTravelQueries);
+  ({ kms, readSide, queries } = temporalFixture());
   kms.time = at(0);
   await kms.identity(ALICE, { UseKeys: policy([{ Sid: 'UseKeys', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt'], Resource: '*' }]) });
   await kms.identity(CAROL);
