@@ -67,7 +67,7 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
     return head;
   }
 
-  /** The stream's current revision (-1 when it has no events), or a refusal. */
+  /** The stream's head (revision -1 when it has no events), or a refusal. */
   function checkExpected(stream: string, expected: ExpectedRevision, heads: Heads): Head {
     const head = headOf(stream, heads);
     if (head.deleted) throw new Refused({ kind: 'streamDeleted', stream });

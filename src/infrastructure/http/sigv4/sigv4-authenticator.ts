@@ -154,7 +154,7 @@ export class SigV4Authenticator {
     const { accessKeyId, region } = authorization.credential;
     let signer = this.signers.get(key);
     if (signer === undefined) {
-      // The secret is unwrapped for each signature and kept by neither this class nor the signer.
+      // The secret is unwrapped only when the signer derives a signing key (once per day and Region), never kept.
       signer = new RequestSigner(() => ({ accessKeyId, secretAccessKey: key.secretAccessKey }), SIGNING_SERVICE);
       this.signers.set(key, signer);
     }
