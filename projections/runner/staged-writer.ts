@@ -184,17 +184,17 @@ export class StagedWriters {
 
   /** Answers never reject; in the order of the calls. */
   write(batch: StagedBatch, catchingUp: boolean): Promise<StagedResult> {
-    const next = this.thread !== null && catchingUp && this.thread.ready ? this.thread : this.here;
-    const answer = next === this.current ? next.write(batch) : this.last.then(() => next.write(batch));
-    this.current = next;
-    this.last = answer;
-    return answer;
+    return this.writeOn(this.thread !== null && catchingUp && this.thread.ready ? this.thread : this.here, batch);
   }
 
   /** On the runner's own connection, after every batch handed over before it. */
   writeHere(batch: StagedBatch): Promise<StagedResult> {
-    const answer = this.last.then(() => this.here.write(batch));
-    this.current = this.here;
+    return this.writeOn(this.here, batch);
+  }
+
+  private writeOn(next: StagedWriter, batch: StagedBatch): Promise<StagedResult> {
+    const answer = next === this.current ? next.write(batch) : this.last.then(() => next.write(batch));
+    this.current = next;
     this.last = answer;
     return answer;
   }
