@@ -25,13 +25,13 @@ export type DueParams = { until: number; afterMs: number | null; afterKey: strin
  * word, which is what lets SQLite use the index, then scans it from the cursor up to T.
  */
 export const DUE_SQL: Readonly<Record<ScheduledAction, string>> = {
-  rotation: `SELECT key_id, account_id, region, next_rotation_ms AS due_ms FROM kms_key_schedule
-    WHERE key_state = 'Enabled' AND next_rotation_ms IS NOT NULL
+  rotation: `SELECT key_id, account_id, region, next_rotation_ms AS due_ms FROM tt_key_schedule
+    WHERE to_commit IS NULL AND key_state = 'Enabled' AND next_rotation_ms IS NOT NULL
       AND next_rotation_ms <= @until
       AND (@afterMs IS NULL OR next_rotation_ms > @afterMs OR (next_rotation_ms = @afterMs AND key_id > @afterKey))
     ORDER BY next_rotation_ms, key_id LIMIT @limit`,
-  deletion: `SELECT key_id, account_id, region, deletion_ms AS due_ms FROM kms_key_schedule
-    WHERE key_state IN ('PendingDeletion', 'Deleted') AND deletion_ms IS NOT NULL
+  deletion: `SELECT key_id, account_id, region, deletion_ms AS due_ms FROM tt_key_schedule
+    WHERE to_commit IS NULL AND key_state IN ('PendingDeletion', 'Deleted') AND deletion_ms IS NOT NULL
       AND deletion_ms <= @until
       AND (@afterMs IS NULL OR deletion_ms > @afterMs OR (deletion_ms = @afterMs AND key_id > @afterKey))
     ORDER BY deletion_ms, key_id LIMIT @limit`,
@@ -44,7 +44,7 @@ export class KeyScheduleQueries {
 
   constructor(db: Database.Database) {
     this.dueStatements = { rotation: db.prepare(DUE_SQL.rotation), deletion: db.prepare(DUE_SQL.deletion) };
-    this.entry = db.prepare('SELECT key_id, account_id, region, key_state, next_rotation_ms, deletion_ms, deleted_ms FROM kms_key_schedule WHERE key_id = ?');
+    this.entry = db.prepare('SELECT key_id, account_id, region, key_state, next_rotation_ms, deletion_ms, deleted_ms FROM tt_key_schedule WHERE key_id = ? AND to_commit IS NULL');
   }
 
   due(action: ScheduledAction, time: Date, limit: number, after: DueKeyCursor | null): DueKey[] {

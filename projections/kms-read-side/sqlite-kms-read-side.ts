@@ -1,57 +1,76 @@
 import { inject, injectable } from 'inversify';
+import type { AsOf, BackingKeyVersionEntry, KeyPolicyVersion, KeyVersion } from '../../src/application/audit/temporal-read-models.js';
 import type { AliasListEntry, GrantFilter, GrantListEntry, KeyListEntry, KmsReadSide, Page, PageRequest } from '../../src/application/kms/kms-read-side.js';
-import { EventStore } from '../../src/application/ports/event-store.js';
-import { AliasIndexQueries } from '../alias-index/alias-index-queries.js';
-import { aliasIndexProjection } from '../alias-index/alias-index-projection.js';
-import { GrantIndexQueries } from '../grant-index/grant-index-queries.js';
-import { grantIndexProjection } from '../grant-index/grant-index-projection.js';
-import { KeyDirectoryQueries } from '../key-directory/key-directory-queries.js';
-import { keyDirectoryProjection } from '../key-directory/key-directory-projection.js';
-import { ProjectionGroup } from '../runner/projection-group.js';
+import { aliasHistoryProjection } from '../temporal/alias-history-projection.js';
+import { keyHistoryProjection } from '../temporal/key-history-projection.js';
+import { SqliteTemporalReadSide } from '../temporal/temporal-read-side.js';
+import { KmsReadQueries } from './kms-read-queries.js';
 import { ReadModelDatabase } from './read-model-database.js';
 
-/** The KMS read models of this node (key directory, alias index, grant index), answering the operations' queries. */
+/** The temporal read models the KMS operations read: keys (with policies and grants) and aliases. */
+export const KMS_READ_MODELS = [keyHistoryProjection, aliasHistoryProjection];
+
+/**
+ * The KMS operations' view of the temporal read models, read as of now. It waits only for
+ * the projections it reads, so a call never waits for the key-usage or identity history.
+ */
 @injectable()
-export class SqliteKmsReadSide extends ProjectionGroup implements KmsReadSide {
-  private readonly keys: KeyDirectoryQueries;
-  private readonly aliases: AliasIndexQueries;
-  private readonly grants: GrantIndexQueries;
+export class SqliteKmsReadSide implements KmsReadSide {
+  private readonly queries: KmsReadQueries;
 
   constructor(
-    @inject(EventStore) store: EventStore,
+    @inject(SqliteTemporalReadSide) private readonly temporal: SqliteTemporalReadSide,
     @inject(ReadModelDatabase) db: ReadModelDatabase,
   ) {
-    super(store, db, [keyDirectoryProjection, aliasIndexProjection, grantIndexProjection]);
-    this.keys = new KeyDirectoryQueries(db);
-    this.aliases = new AliasIndexQueries(db);
-    this.grants = new GrantIndexQueries(db);
+    this.queries = new KmsReadQueries(db);
   }
 
-  listKeys(accountId: string, region: string, page: PageRequest): Page<KeyListEntry> {
-    return this.keys.listKeys(accountId, region, page);
+  /** Follows the log with the read models the operations read (the server does this on start). */
+  start(): void {
+    this.temporal.start(KMS_READ_MODELS);
   }
 
-  findAlias(accountId: string, region: string, aliasName: string): AliasListEntry | null {
-    return this.aliases.findAlias(accountId, region, aliasName);
+  catchUp(): Promise<void> {
+    return this.temporal.catchUp(KMS_READ_MODELS);
   }
 
-  listAliases(accountId: string, region: string, targetKeyId: string | null, page: PageRequest): Page<AliasListEntry> {
-    return this.aliases.listAliases(accountId, region, targetKeyId, page);
+  listKeys(accountId: string, region: string, page: PageRequest, asOf?: AsOf): Page<KeyListEntry> {
+    return this.queries.listKeys(accountId, region, page, asOf);
   }
 
-  aliasesOfKey(keyId: string): readonly string[] {
-    return this.aliases.aliasesOfKey(keyId);
+  key(keyId: string, asOf?: AsOf): KeyVersion | null {
+    return this.temporal.key(keyId, asOf);
   }
 
-  listGrants(keyId: string, filter: GrantFilter, page: PageRequest): Page<GrantListEntry> {
-    return this.grants.listGrants(keyId, filter, page);
+  keyPolicy(keyId: string, asOf?: AsOf): KeyPolicyVersion | null {
+    return this.temporal.keyPolicy(keyId, asOf);
   }
 
-  listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, page: PageRequest): Page<GrantListEntry> {
-    return this.grants.listRetirableGrants(accountId, region, retiringPrincipal, page);
+  backingKeys(keyId: string, asOf?: AsOf): readonly BackingKeyVersionEntry[] {
+    return this.temporal.backingKeys(keyId, asOf);
   }
 
-  findGrant(grantId: string): GrantListEntry | null {
-    return this.grants.findGrant(grantId);
+  findAlias(accountId: string, region: string, aliasName: string, asOf?: AsOf): AliasListEntry | null {
+    return this.queries.findAlias(accountId, region, aliasName, asOf);
+  }
+
+  listAliases(accountId: string, region: string, targetKeyId: string | null, page: PageRequest, asOf?: AsOf): Page<AliasListEntry> {
+    return this.queries.listAliases(accountId, region, targetKeyId, page, asOf);
+  }
+
+  aliasesOfKey(keyId: string, asOf?: AsOf): readonly string[] {
+    return this.queries.aliasesOfKey(keyId, asOf);
+  }
+
+  listGrants(keyId: string, filter: GrantFilter, page: PageRequest, asOf?: AsOf): Page<GrantListEntry> {
+    return this.queries.listGrants(keyId, filter, page, asOf);
+  }
+
+  listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, page: PageRequest, asOf?: AsOf): Page<GrantListEntry> {
+    return this.queries.listRetirableGrants(accountId, region, retiringPrincipal, page, asOf);
+  }
+
+  findGrant(grantId: string, asOf?: AsOf): GrantListEntry | null {
+    return this.queries.findGrant(grantId, asOf);
   }
 }

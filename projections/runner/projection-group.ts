@@ -10,7 +10,6 @@ import { ProjectionRunner } from './projection-runner.js';
  */
 export class ProjectionGroup {
   private readonly runners: readonly ProjectionRunner[];
-  private started = false;
 
   constructor(
     protected readonly store: EventStore,
@@ -20,15 +19,12 @@ export class ProjectionGroup {
     this.runners = projections.map((p) => new ProjectionRunner(store, db, p));
   }
 
-  /** Starts the runners (also done by the first catchUp). */
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    for (const runner of this.runners) runner.start();
+  /** Starts the runners, or only those of `only` (also done by catchUp). Runners already running go on. */
+  start(only?: readonly Projection[]): void {
+    for (const runner of this.select(only)) runner.start();
   }
 
   async stop(): Promise<void> {
-    this.started = false;
     await Promise.all(this.runners.map((r) => r.stop()));
   }
 
@@ -36,12 +32,18 @@ export class ProjectionGroup {
     return this.runners;
   }
 
-  async catchUp(): Promise<void> {
-    this.start();
+  /** Waits for every runner, or for those of `only`: a reader waits for the read models it reads, not for the others. */
+  async catchUp(only?: readonly Projection[]): Promise<void> {
+    const runners = this.select(only);
+    for (const runner of runners) runner.start();
     let head = null;
     for await (const event of this.store.readAll({ direction: 'backwards', maxCount: 1 })) head = event.position;
     if (head === null) return;
     const position = head;
-    await Promise.all(this.runners.map((r) => r.waitFor(position)));
+    await Promise.all(runners.map((r) => r.waitFor(position)));
+  }
+
+  private select(only: readonly Projection[] | undefined): readonly ProjectionRunner[] {
+    return only === undefined ? this.runners : this.runners.filter((r) => only.includes(r.projection));
   }
 }

@@ -1,21 +1,21 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../src/application/ports/event-store.js';
 import type { AliasCreated, AliasDeleted, AliasUpdated } from '../../src/domain/alias/alias-events.js';
-import { scopeOfStream } from '../alias-index/alias-index-projection.js';
+import { ALIAS_STREAM_CATEGORY } from '../../src/domain/alias/alias-stream.js';
 import type { Projection } from '../runner/projection.js';
 import { BoundStatements } from './bound-statements.js';
 import { ALIAS_VERSIONS } from './temporal-tables.js';
-import { citeOf, dropQueryIndexesDdl, queryIndexesDdl, versionTableDdl, VersionWriter } from './version-table.js';
+import { citeOf, dropQueryIndexesDdl, migrateVersionTables, queryIndexesDdl, VersionWriter } from './version-table.js';
 
 const writers = new BoundStatements((db) => new VersionWriter(db, ALIAS_VERSIONS));
 
 /** Which key each alias named, and when: re-pointing an alias closes one version and opens the next. */
 export const aliasHistoryProjection: Projection = {
   name: 'temporal-aliases',
-  version: 2,
+  version: 3,
   eventTypes: new Set(['AliasCreated', 'AliasUpdated', 'AliasDeleted']),
   migrate(db) {
-    db.exec(versionTableDdl(ALIAS_VERSIONS));
+    migrateVersionTables(db, [ALIAS_VERSIONS]);
   },
   reset(db) {
     db.exec(`${dropQueryIndexesDdl(ALIAS_VERSIONS)}\nDELETE FROM ${ALIAS_VERSIONS.table};`);
@@ -31,10 +31,18 @@ export const aliasHistoryProjection: Projection = {
     const { accountId, region } = scopeOfStream(event.stream);
     const cite = citeOf(event);
     switch (event.type) {
-      case 'AliasCreated':
+      case 'AliasCreated': {
+        const d = event.data as AliasCreated['data'];
+        const entity = { account_id: accountId, region, alias_name: d.aliasName };
+        aliases.open(entity, { alias_arn: d.aliasArn, target_key_id: d.targetKeyId, creation_date: cite.time }, cite);
+        return;
+      }
       case 'AliasUpdated': {
-        const d = event.data as (AliasCreated | AliasUpdated)['data'];
-        aliases.open({ account_id: accountId, region, alias_name: d.aliasName }, { alias_arn: d.aliasArn, target_key_id: d.targetKeyId }, cite);
+        const d = event.data as AliasUpdated['data'];
+        const entity = { account_id: accountId, region, alias_name: d.aliasName };
+        const current = aliases.current(entity);
+        if (current === undefined) throw new Error(`AliasUpdated for ${d.aliasName}, which has no open version`);
+        aliases.open(entity, { alias_arn: d.aliasArn, target_key_id: d.targetKeyId, creation_date: current['creation_date'] }, cite, current);
         return;
       }
       case 'AliasDeleted':
@@ -43,3 +51,11 @@ export const aliasHistoryProjection: Projection = {
     }
   },
 };
+
+/** `kmsalias-<account>_<region>`: account ids have no underscore, so the first one splits. */
+export function scopeOfStream(stream: string): { accountId: string; region: string } {
+  const id = stream.slice(ALIAS_STREAM_CATEGORY.length + 1);
+  const split = id.indexOf('_');
+  if (!stream.startsWith(`${ALIAS_STREAM_CATEGORY}-`) || split < 0) throw new Error(`Alias event in unexpected stream '${stream}'`);
+  return { accountId: id.slice(0, split), region: id.slice(split + 1) };
+}

@@ -18,7 +18,7 @@ import { parsePolicyDocument, principalsNamedBy } from '../../src/domain/policy/
 import type { Projection } from '../runner/projection.js';
 import { BoundStatements } from './bound-statements.js';
 import { BACKING_KEY_VERSIONS, GRANT_VERSIONS, KEY_POLICY_VERSIONS, KEY_TABLES, KEY_VERSIONS, POLICY_PRINCIPAL_VERSIONS } from './temporal-tables.js';
-import { citeOf, dropQueryIndexesDdl, queryIndexesDdl, versionTableDdl, VersionWriter, type EventCite, type Row } from './version-table.js';
+import { citeOf, dropQueryIndexesDdl, migrateVersionTables, queryIndexesDdl, VersionWriter, type EventCite, type Row } from './version-table.js';
 
 class KeyHistoryWriters {
   readonly keys: VersionWriter;
@@ -53,10 +53,10 @@ type Tags = [string, string][];
  */
 export const keyHistoryProjection: Projection = {
   name: 'temporal-keys',
-  version: 2,
+  version: 3,
   eventTypes: new Set<string>(KEY_EVENT_TYPES),
   migrate(db) {
-    db.exec(KEY_TABLES.map(versionTableDdl).join('\n'));
+    migrateVersionTables(db, KEY_TABLES);
   },
   reset(db) {
     db.exec(KEY_TABLES.map((t) => `${dropQueryIndexesDdl(t)}\nDELETE FROM ${t.table};`).join('\n'));
@@ -78,8 +78,9 @@ export const keyHistoryProjection: Projection = {
       w.keys.open(entity, {
         account_id: d.accountId, region: d.region, arn: d.arn, status: 'Live', key_state: 'Enabled', description: d.description,
         key_usage: d.keyUsage, key_spec: d.keySpec, origin: d.origin, creation_date: d.creationDate, rotation_enabled: 0, on_demand_rotations: 0, tags: '[]',
+        created_commit: cite.commit, created_prepare: cite.prepare,
       }, cite);
-      w.backingKeys.open({ key_id: keyId, version: 1 }, { backing_key_id: d.backingKeyId, rotation_type: null }, cite);
+      w.backingKeys.open({ key_id: keyId, version: 1 }, { backing_key_id: d.backingKeyId, rotation_type: null, created_at: d.creationDate }, cite);
       return;
     }
     const current = w.keys.current(entity);
@@ -100,7 +101,7 @@ export const keyHistoryProjection: Projection = {
         return change({ rotation_enabled: 0, next_rotation_date: null });
       case 'KeyRotated': {
         const d = event.data as KeyRotatedData;
-        w.backingKeys.open({ key_id: keyId, version: d.backingKeyVersion }, { backing_key_id: d.backingKeyId, rotation_type: d.rotationType }, cite);
+        w.backingKeys.open({ key_id: keyId, version: d.backingKeyVersion }, { backing_key_id: d.backingKeyId, rotation_type: d.rotationType, created_at: d.rotationDate }, cite);
         return change({
           on_demand_rotations: (current['on_demand_rotations'] as number) + (d.rotationType === 'ON_DEMAND' ? 1 : 0),
           ...(d.rotationType === 'AUTOMATIC' ? { next_rotation_date: d.nextRotationDate } : {}),
@@ -127,7 +128,7 @@ export const keyHistoryProjection: Projection = {
       case 'GrantCreated': {
         const d = event.data as GrantCreatedData;
         w.grants.open({ grant_id: d.grantId }, {
-          key_id: keyId, name: d.name, grantee_principal: d.granteePrincipal, retiring_principal: d.retiringPrincipal, issuing_principal: d.issuingPrincipal,
+          key_id: keyId, key_arn: current['arn'], account_id: current['account_id'], region: current['region'], name: d.name, grantee_principal: d.granteePrincipal, retiring_principal: d.retiringPrincipal, issuing_principal: d.issuingPrincipal,
           issuing_account: d.issuingAccount, operations: JSON.stringify(d.operations), constraints: d.constraints === null ? null : JSON.stringify(d.constraints),
           creation_date: d.creationDate,
         }, cite, null);

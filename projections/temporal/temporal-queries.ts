@@ -14,7 +14,8 @@ import type {
   Range,
   UsageRecord,
 } from '../../src/application/audit/temporal-read-models.js';
-import { asOfParams, axisOf, edgeIn, rangeAxis, rangeParams, validAt, type Axis } from './as-of-sql.js';
+import { edgeIn, rangeAxis, rangeParams, validAt, type Axis } from './as-of-sql.js';
+import { AsOfStatements } from './as-of-statements.js';
 import type { Row } from './version-table.js';
 import {
   accessKeyVersion,
@@ -40,69 +41,71 @@ const IN_ORDER = 'ORDER BY from_commit, from_prepare';
  * on (thing, from_time) or (thing, from_position); statements are prepared once per shape.
  */
 export class TemporalQueries {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly sql: AsOfStatements;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(db: Database.Database) {
+    this.sql = new AsOfStatements(db);
+  }
 
   key(keyId: string, asOf?: AsOf): KeyVersion | null {
-    const row = this.one((a) => `SELECT * FROM tt_keys WHERE key_id = @id AND ${validAt(a)} ${latest(a)}`, asOf, { id: keyId });
+    const row = this.sql.one((a) => `SELECT * FROM tt_keys WHERE key_id = @id AND ${validAt(a)} ${latest(a)}`, asOf, { id: keyId });
     return row === undefined ? null : keyVersion(row);
   }
 
   keysOfAccount(accountId: string, asOf?: AsOf): KeyVersion[] {
-    return this.all((a) => `SELECT * FROM tt_keys WHERE account_id = @id AND ${validAt(a)} ${IN_ORDER}`, asOf, { id: accountId }).map(keyVersion);
+    return this.sql.all((a) => `SELECT * FROM tt_keys WHERE account_id = @id AND ${validAt(a)} ${IN_ORDER}`, asOf, { id: accountId }).map(keyVersion);
   }
 
   keyPolicy(keyId: string, asOf?: AsOf): KeyPolicyVersion | null {
-    const row = this.one((a) => `SELECT * FROM tt_key_policies WHERE key_id = @id AND ${validAt(a)} ${latest(a)}`, asOf, { id: keyId });
+    const row = this.sql.one((a) => `SELECT * FROM tt_key_policies WHERE key_id = @id AND ${validAt(a)} ${latest(a)}`, asOf, { id: keyId });
     return row === undefined ? null : keyPolicyVersion(row);
   }
 
   keysNaming(principals: readonly string[], asOf?: AsOf): string[] {
     const keys = new Set<string>();
     for (const principal of principals) {
-      const rows = this.all((a) => `SELECT key_id FROM tt_policy_principals WHERE principal = @id AND ${validAt(a)}`, asOf, { id: principal });
+      const rows = this.sql.all((a) => `SELECT key_id FROM tt_policy_principals WHERE principal = @id AND ${validAt(a)}`, asOf, { id: principal });
       for (const row of rows) keys.add(row['key_id'] as string);
     }
     return [...keys];
   }
 
   grantsOfKey(keyId: string, asOf?: AsOf): GrantVersion[] {
-    return this.all((a) => `SELECT * FROM tt_grants WHERE key_id = @id AND ${validAt(a)} ${IN_ORDER}`, asOf, { id: keyId }).map(grantVersion);
+    return this.sql.all((a) => `SELECT * FROM tt_grants WHERE key_id = @id AND ${validAt(a)} ${IN_ORDER}`, asOf, { id: keyId }).map(grantVersion);
   }
 
   grantsForGrantees(grantees: readonly string[], asOf?: AsOf): GrantVersion[] {
     return grantees.flatMap((g) =>
-      this.all((a) => `SELECT * FROM tt_grants WHERE grantee_principal = @id AND ${validAt(a)} ${IN_ORDER}`, asOf, { id: g }).map(grantVersion),
+      this.sql.all((a) => `SELECT * FROM tt_grants WHERE grantee_principal = @id AND ${validAt(a)} ${IN_ORDER}`, asOf, { id: g }).map(grantVersion),
     );
   }
 
   backingKeys(keyId: string, asOf?: AsOf): BackingKeyVersionEntry[] {
-    return this.all((a) => `SELECT * FROM tt_backing_keys WHERE key_id = @id AND ${validAt(a)} ORDER BY version`, asOf, { id: keyId }).map(backingKeyVersion);
+    return this.sql.all((a) => `SELECT * FROM tt_backing_keys WHERE key_id = @id AND ${validAt(a)} ORDER BY version`, asOf, { id: keyId }).map(backingKeyVersion);
   }
 
   aliasesOfKey(keyId: string, asOf?: AsOf): AliasVersion[] {
-    return this.all((a) => `SELECT * FROM tt_aliases WHERE target_key_id = @id AND ${validAt(a)} ORDER BY alias_name`, asOf, { id: keyId }).map(aliasVersion);
+    return this.sql.all((a) => `SELECT * FROM tt_aliases WHERE target_key_id = @id AND ${validAt(a)} ORDER BY alias_name`, asOf, { id: keyId }).map(aliasVersion);
   }
 
   principal(arn: string, asOf?: AsOf): PrincipalVersion | null {
     const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn)?.[1] ?? '';
-    const row = this.one((a) => `SELECT * FROM tt_principals WHERE account_id = @account AND arn = @id AND ${validAt(a)} ${latest(a)}`, asOf, { id: arn, account });
+    const row = this.sql.one((a) => `SELECT * FROM tt_principals WHERE account_id = @account AND arn = @id AND ${validAt(a)} ${latest(a)}`, asOf, { id: arn, account });
     return row === undefined ? null : principalVersion(row);
   }
 
   principalById(principalId: string, asOf?: AsOf): PrincipalVersion | null {
-    const row = this.one((a) => `SELECT * FROM tt_principals WHERE principal_id = @id AND ${validAt(a)} ${latest(a)}`, asOf, { id: principalId });
+    const row = this.sql.one((a) => `SELECT * FROM tt_principals WHERE principal_id = @id AND ${validAt(a)} ${latest(a)}`, asOf, { id: principalId });
     return row === undefined ? null : principalVersion(row);
   }
 
   principalsOfAccount(accountId: string, asOf?: AsOf): PrincipalVersion[] {
-    return this.all((a) => `SELECT * FROM tt_principals WHERE account_id = @id AND ${validAt(a)} ORDER BY arn`, asOf, { id: accountId }).map(principalVersion);
+    return this.sql.all((a) => `SELECT * FROM tt_principals WHERE account_id = @id AND ${validAt(a)} ORDER BY arn`, asOf, { id: accountId }).map(principalVersion);
   }
 
   identityPolicies(principalArn: string, asOf?: AsOf): IdentityPolicyVersion[] {
     const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(principalArn)?.[1] ?? '';
-    return this.all(
+    return this.sql.all(
       (a) => `SELECT * FROM tt_identity_policies WHERE account_id = @account AND principal_arn = @id AND ${validAt(a)} ORDER BY policy_name`,
       asOf,
       { id: principalArn, account },
@@ -110,13 +113,13 @@ export class TemporalQueries {
   }
 
   accessKeysOf(principalArn: string, asOf?: AsOf): AccessKeyVersion[] {
-    return this.all((a) => `SELECT * FROM tt_access_keys WHERE principal_arn = @id AND ${validAt(a)} ORDER BY access_key_id`, asOf, { id: principalArn }).map(
+    return this.sql.all((a) => `SELECT * FROM tt_access_keys WHERE principal_arn = @id AND ${validAt(a)} ORDER BY access_key_id`, asOf, { id: principalArn }).map(
       accessKeyVersion,
     );
   }
 
   keyHistory(keyId: string): KeyHistory {
-    const rows = (sql: string) => this.prepared(sql).all({ id: keyId }) as Row[];
+    const rows = (sql: string) => this.sql.prepared(sql).all({ id: keyId }) as Row[];
     return {
       keys: rows(`SELECT * FROM tt_keys WHERE key_id = @id ${IN_ORDER}`).map(keyVersion),
       policies: rows(`SELECT * FROM tt_key_policies WHERE key_id = @id ${IN_ORDER}`).map(keyPolicyVersion),
@@ -127,7 +130,7 @@ export class TemporalQueries {
 
   principalHistory(principalArn: string): PrincipalHistory {
     const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(principalArn)?.[1] ?? '';
-    const rows = (sql: string) => this.prepared(sql).all({ id: principalArn, account }) as Row[];
+    const rows = (sql: string) => this.sql.prepared(sql).all({ id: principalArn, account }) as Row[];
     return {
       principals: rows(`SELECT * FROM tt_principals WHERE account_id = @account AND arn = @id ${IN_ORDER}`).map(principalVersion),
       policies: rows(`SELECT * FROM tt_identity_policies WHERE account_id = @account AND principal_arn = @id ${IN_ORDER}`).map(identityPolicyVersion),
@@ -142,7 +145,7 @@ export class TemporalQueries {
     for (const [table, column] of [['tt_keys', 'key_id'], ['tt_key_policies', 'key_id'], ['tt_grants', 'key_id'], ['tt_aliases', 'target_key_id']] as const) {
       for (const edge of ['from', 'to'] as const) {
         const sql = `SELECT DISTINCT ${column} AS key_id FROM ${table} WHERE ${edgeIn(axis, edge, bounds)}`;
-        for (const row of this.prepared(sql).all(params) as Row[]) keys.add(row['key_id'] as string);
+        for (const row of this.sql.prepared(sql).all(params) as Row[]) keys.add(row['key_id'] as string);
       }
     }
     return [...keys].sort();
@@ -155,7 +158,7 @@ export class TemporalQueries {
     for (const table of ['tt_principals', 'tt_identity_policies']) {
       for (const edge of ['from', 'to'] as const) {
         const sql = `SELECT DISTINCT account_id FROM ${table} WHERE ${edgeIn(axis, edge, { after: true, until: true })}`;
-        for (const row of this.prepared(sql).all(params) as Row[]) accounts.add(row['account_id'] as string);
+        for (const row of this.sql.prepared(sql).all(params) as Row[]) accounts.add(row['account_id'] as string);
       }
     }
     return [...accounts].sort();
@@ -165,7 +168,7 @@ export class TemporalQueries {
     const axis = rangeAxis(range);
     const bounds = { after: true, until: true };
     const edges = `((${edgeIn(axis, 'from', bounds)}) OR (${edgeIn(axis, 'to', bounds)}))`;
-    const rows = (table: string) => this.prepared(`SELECT * FROM ${table} WHERE account_id = @id AND ${edges} ${IN_ORDER}`).all({ id: accountId, ...rangeParams(range) }) as Row[];
+    const rows = (table: string) => this.sql.prepared(`SELECT * FROM ${table} WHERE account_id = @id AND ${edges} ${IN_ORDER}`).all({ id: accountId, ...rangeParams(range) }) as Row[];
     return { principals: rows('tt_principals').map(principalVersion), policies: rows('tt_identity_policies').map(identityPolicyVersion) };
   }
 
@@ -182,19 +185,19 @@ export class TemporalQueries {
     }
     const order = axis === 'time' ? 'time, commit_pos, prepare_pos' : 'commit_pos, prepare_pos';
     const sql = `SELECT * FROM tt_key_usage WHERE key_id = @id${conditions.map((c) => ` AND ${c}`).join('')} ORDER BY ${order} LIMIT @limit`;
-    return (this.prepared(sql).all({ id: keyId, limit, ...rangeParams(range) }) as Row[]).map(usageRecord);
+    return (this.sql.prepared(sql).all({ id: keyId, limit, ...rangeParams(range) }) as Row[]).map(usageRecord);
   }
 
   keys(asOf?: AsOf): KeyVersion[] {
-    return this.all((a) => `SELECT * FROM tt_keys WHERE ${validAt(a)} ${IN_ORDER}`, asOf, {}).map(keyVersion);
+    return this.sql.all((a) => `SELECT * FROM tt_keys WHERE ${validAt(a)} ${IN_ORDER}`, asOf, {}).map(keyVersion);
   }
 
   accountIds(asOf?: AsOf): string[] {
-    return this.all((a) => `SELECT DISTINCT account_id FROM tt_principals WHERE ${validAt(a)} ORDER BY account_id`, asOf, {}).map((row) => row['account_id'] as string);
+    return this.sql.all((a) => `SELECT DISTINCT account_id FROM tt_principals WHERE ${validAt(a)} ORDER BY account_id`, asOf, {}).map((row) => row['account_id'] as string);
   }
 
   lastSuccessfulUse(keyId: string, operations: readonly string[], asOf?: AsOf): UsageRecord | null {
-    const row = this.one(
+    const row = this.sql.one(
       (a) => `SELECT * FROM tt_key_usage WHERE key_id = @id AND error_code IS NULL AND operation IN (SELECT value FROM json_each(@ops))${usageAt(a)}
         ORDER BY time DESC, commit_pos DESC, prepare_pos DESC LIMIT 1`,
       asOf,
@@ -205,7 +208,7 @@ export class TemporalQueries {
 
   lastUseAfterIdleness(keyId: string, operations: readonly string[], minimumGapMs: number, asOf?: AsOf): UsageRecord | null {
     // Half a millisecond of slack: the difference of two times in floating-point seconds.
-    const row = this.one(
+    const row = this.sql.one(
       (a) => `SELECT * FROM (
           SELECT *, LAG(time) OVER (ORDER BY time, commit_pos, prepare_pos) AS previous_time FROM tt_key_usage
           WHERE key_id = @id AND error_code IS NULL AND operation IN (SELECT value FROM json_each(@ops))${usageAt(a)}
@@ -215,22 +218,5 @@ export class TemporalQueries {
       { id: keyId, ops: JSON.stringify(operations), gap: minimumGapMs },
     );
     return row === undefined ? null : usageRecord(row);
-  }
-
-  private one(sql: (axis: Axis) => string, asOf: AsOf | undefined, params: Row): Row | undefined {
-    return this.prepared(sql(axisOf(asOf))).get({ ...params, ...asOfParams(asOf) }) as Row | undefined;
-  }
-
-  private all(sql: (axis: Axis) => string, asOf: AsOf | undefined, params: Row): Row[] {
-    return this.prepared(sql(axisOf(asOf))).all({ ...params, ...asOfParams(asOf) }) as Row[];
-  }
-
-  private prepared(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 }

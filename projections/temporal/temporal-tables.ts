@@ -12,8 +12,11 @@ export const KEY_VERSIONS: VersionTableSpec = {
   columns: [
     'account_id', 'region', 'arn', 'status', 'key_state', 'description', 'key_usage', 'key_spec', 'origin', 'creation_date',
     'deletion_date', 'pending_window_days', 'rotation_enabled', 'rotation_period_days', 'next_rotation_date', 'on_demand_rotations', 'tags',
+    // The position of KeyCreated, kept by every version: ListKeys pages in creation order.
+    'created_commit', 'created_prepare',
   ],
   lookups: [['account_id']],
+  current: [{ path: ['account_id', 'region', 'created_commit', 'created_prepare'], where: "status = 'Live'" }],
 };
 
 /** The key policy ("default", the only one a KMS key has). */
@@ -35,31 +38,41 @@ export const POLICY_PRINCIPAL_VERSIONS: VersionTableSpec = {
   changesQueried: false,
 };
 
-/** Grants: opened by GrantCreated, closed by GrantRetired, GrantRevoked or KeyDeleted. */
+/**
+ * Grants: opened by GrantCreated, closed by GrantRetired, GrantRevoked or KeyDeleted. A
+ * grant has one version, so its from-position is its creation order (ListGrants pages by
+ * it). The key's ARN, account and Region are copied in: ListRetirableGrants asks by them.
+ */
 export const GRANT_VERSIONS: VersionTableSpec = {
   table: 'tt_grants',
   entity: ['grant_id'],
-  columns: ['key_id', 'name', 'grantee_principal', 'retiring_principal', 'issuing_principal', 'issuing_account', 'operations', 'constraints', 'creation_date'],
-  // By grantee and by key (KeyDeleted closes a key's grants); retiring principals are asked
-  // of the grant index, not of history.
-  lookups: [['grantee_principal']],
+  columns: [
+    'key_id', 'key_arn', 'account_id', 'region', 'name', 'grantee_principal', 'retiring_principal', 'issuing_principal', 'issuing_account', 'operations',
+    'constraints', 'creation_date',
+  ],
+  lookups: [['grantee_principal'], ['retiring_principal']],
+  // By key from the start: KeyDeleted closes a key's grants.
   applyLookups: [['key_id']],
+  current: [{ path: ['key_id', 'from_commit', 'from_prepare'] }, { path: ['account_id', 'region', 'retiring_principal', 'from_commit', 'from_prepare'] }],
 };
 
 /** Backing-key versions by id and number only: the wrapped material never leaves its stream. */
 export const BACKING_KEY_VERSIONS: VersionTableSpec = {
   table: 'tt_backing_keys',
   entity: ['key_id', 'version'],
-  columns: ['backing_key_id', 'rotation_type'],
+  // created_at: the key's creation date for version 1, the rotation date for later ones.
+  columns: ['backing_key_id', 'rotation_type', 'created_at'],
   // Looked up by key only, which the entity index (key_id, version) already leads with.
   changesQueried: false,
 };
 
+/** Aliases: each re-pointing is a version; creation_date is that of the AliasCreated the alias lives since. */
 export const ALIAS_VERSIONS: VersionTableSpec = {
   table: 'tt_aliases',
   entity: ['account_id', 'region', 'alias_name'],
-  columns: ['alias_arn', 'target_key_id'],
+  columns: ['alias_arn', 'target_key_id', 'creation_date'],
   lookups: [['target_key_id']],
+  current: [{ path: ['account_id', 'region', 'alias_name'] }, { path: ['target_key_id', 'alias_name'] }],
 };
 
 /** Users, roles, and each account's root (from AccountCreated). */

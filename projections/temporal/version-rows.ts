@@ -65,6 +65,7 @@ export function grantVersion(row: Row): GrantVersion {
   return {
     grantId: s(row, 'grant_id'),
     keyId: s(row, 'key_id'),
+    keyArn: s(row, 'key_arn'),
     name: sn(row, 'name'),
     granteePrincipal: s(row, 'grantee_principal'),
     retiringPrincipal: sn(row, 'retiring_principal'),
@@ -78,7 +79,7 @@ export function grantVersion(row: Row): GrantVersion {
 }
 
 export function backingKeyVersion(row: Row): BackingKeyVersionEntry {
-  return { keyId: s(row, 'key_id'), version: n(row, 'version'), backingKeyId: s(row, 'backing_key_id'), rotationType: sn(row, 'rotation_type'), validity: validityOf(row) };
+  return { keyId: s(row, 'key_id'), version: n(row, 'version'), backingKeyId: s(row, 'backing_key_id'), rotationType: sn(row, 'rotation_type'), createdAt: s(row, 'created_at'), validity: validityOf(row) };
 }
 
 export function aliasVersion(row: Row): AliasVersion {
@@ -88,6 +89,7 @@ export function aliasVersion(row: Row): AliasVersion {
     aliasName: s(row, 'alias_name'),
     aliasArn: s(row, 'alias_arn'),
     targetKeyId: s(row, 'target_key_id'),
+    creationDate: s(row, 'creation_date'),
     validity: validityOf(row),
   };
 }

@@ -59,6 +59,18 @@ export interface VersionTableSpec {
    * A table never asked that keeps no edge indexes: every index is written by a rebuild.
    */
   readonly changesQueried?: boolean;
+  /**
+   * Paths the KMS operations take to things as they are now: partial indexes over the open
+   * versions only (to_commit IS NULL, and `where` if given), so a list of live things pages
+   * through live things alone however long their history. Made with the query indexes.
+   */
+  readonly current?: readonly CurrentPath[];
+}
+
+export interface CurrentPath {
+  readonly path: readonly string[];
+  /** A further condition every open version in the index meets; queries must repeat it word for word. */
+  readonly where?: string;
 }
 
 export type Row = Record<string, unknown>;
@@ -91,6 +103,25 @@ export function versionTableDdl(spec: VersionTableSpec): string {
 }
 
 /**
+ * Creates the version tables, first dropping one whose columns are not those of its spec:
+ * a projection that changes its columns also changes its version, so the runner rebuilds
+ * the table it finds empty.
+ */
+export function migrateVersionTables(db: Database.Database, specs: readonly VersionTableSpec[]): void {
+  for (const spec of specs) {
+    const existing = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(spec.table) as { name: string }[]).map((c) => c.name);
+    const wanted = versionTableDdl(spec);
+    if (existing.length > 0 && !sameColumns(existing, spec)) db.exec(`DROP TABLE ${spec.table};`);
+    db.exec(wanted);
+  }
+}
+
+function sameColumns(existing: readonly string[], spec: VersionTableSpec): boolean {
+  const expected = [...spec.entity, ...spec.columns];
+  return expected.every((c) => existing.includes(c)) && existing.filter((c) => !c.startsWith('from_') && !c.startsWith('to_')).length === expected.length;
+}
+
+/**
  * The indexes only queries use: the further lookup paths and, unless the table is never
  * asked "what changed between T1 and T2", its edges (versions that began, or ended, in a
  * range). Made when the projection has caught up: one sort is far cheaper than keeping
@@ -102,7 +133,10 @@ export function queryIndexesDdl(spec: VersionTableSpec): string {
   const edges = spec.changesQueried === false
     ? []
     : [`CREATE INDEX IF NOT EXISTS ${table}_to_time ON ${table} (to_time) WHERE to_time IS NOT NULL;`, `CREATE INDEX IF NOT EXISTS ${table}_from_time ON ${table} (from_time);`];
-  return [...lookups, ...edges].join('\n');
+  const current = (spec.current ?? []).map(
+    ({ path, where }, i) => `CREATE INDEX IF NOT EXISTS ${table}_c${i + 1} ON ${table} (${path.join(', ')}) WHERE to_commit IS NULL${where === undefined ? '' : ` AND ${where}`};`,
+  );
+  return [...lookups, ...current, ...edges].join('\n');
 }
 
 /**
@@ -111,7 +145,8 @@ export function queryIndexesDdl(spec: VersionTableSpec): string {
  */
 export function dropQueryIndexesDdl(spec: VersionTableSpec): string {
   const { table } = spec;
-  const names = [...Array.from({ length: (spec.lookups?.length ?? 0) + 1 }, (_, i) => `t${i + 1}`), 'to_time', 'from_time'];
+  const numbered = (prefix: string, count: number) => Array.from({ length: count + 1 }, (_, i) => `${prefix}${i + 1}`);
+  const names = [...numbered('t', spec.lookups?.length ?? 0), ...numbered('c', spec.current?.length ?? 0), 'to_time', 'from_time'];
   return names.map((name) => `DROP INDEX IF EXISTS ${table}_${name};`).join('\n');
 }
 

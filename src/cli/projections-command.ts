@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Container } from 'inversify';
-import { SqliteKmsReadSide } from '../../projections/kms-read-side/sqlite-kms-read-side.js';
 import { ProjectionFailedError, type ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { SqliteTemporalReadSide } from '../../projections/temporal/temporal-read-side.js';
 import { EventStore, type GlobalPosition } from '../application/ports/event-store.js';
@@ -11,7 +10,7 @@ import { UsageError, withContainer } from './with-container.js';
 
 /** Every projection runner of this node's read-model database. */
 function runnersOf(container: Container): ProjectionRunner[] {
-  return [...container.get(SqliteKmsReadSide).projectionRunners, ...container.get(SqliteTemporalReadSide).projectionRunners];
+  return [...container.get(SqliteTemporalReadSide).projectionRunners];
 }
 
 async function head(container: Container): Promise<{ position: GlobalPosition; created: Date } | null> {

@@ -6,9 +6,7 @@ import { Container } from 'inversify';
 import { bindKeySchedule } from '../../projections/key-schedule/bind-key-schedule.js';
 import { SqliteKeySchedule } from '../../projections/key-schedule/sqlite-key-schedule.js';
 import { bindKmsReadSide } from '../../projections/kms-read-side/bind-kms-read-side.js';
-import { ReadModelDatabase } from '../../projections/kms-read-side/read-model-database.js';
-import { SqliteKmsReadSide } from '../../projections/kms-read-side/sqlite-kms-read-side.js';
-import { bindTemporalReadSide } from '../../projections/temporal/bind-temporal-read-side.js';
+import { dropRetiredReadModels, ReadModelDatabase } from '../../projections/kms-read-side/read-model-database.js';
 import { SqliteTemporalReadSide } from '../../projections/temporal/temporal-read-side.js';
 import { AliasLimits, AliasRegistryService } from '../application/alias/alias-registry-service.js';
 import { CommandHandler, CommandHandlerSettings } from '../application/command-handler.js';
@@ -79,7 +77,7 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   });
   bindKmsReadSide(container);
   // Resolved after its database, so it is stopped before the database closes.
-  container.onActivation(SqliteKmsReadSide, (_context, readSide) => {
+  container.onActivation(SqliteTemporalReadSide, (_context, readSide) => {
     opened.push(() => readSide.stop());
     return readSide;
   });
@@ -97,11 +95,6 @@ export async function createContainer(config: KeyTrailConfig): Promise<Container
   container.bind<KmsHttpSettings>(KmsHttpSettings).toConstantValue({ maxBodyBytes: config.maxBodyBytes, reportInternalError: reportToStderr });
   container.bind(KmsHttpServer).toSelf();
   bindCloudTrail(container, config.dataDir, config.store);
-  bindTemporalReadSide(container);
-  container.onActivation(SqliteTemporalReadSide, (_context, readSide) => {
-    opened.push(() => readSide.stop());
-    return readSide;
-  });
   container.bind<ComplianceSettings>(ComplianceSettings).toConstantValue({ defaults: config.report });
   bindCompliance(container);
   container.bind(QueryApiHandler).toSelf();
@@ -118,6 +111,7 @@ function openReadModels(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  dropRetiredReadModels(db);
   return db;
 }
 

@@ -60,6 +60,7 @@ export interface KeyPolicyVersion {
 export interface GrantVersion {
   readonly grantId: string;
   readonly keyId: string;
+  readonly keyArn: string;
   readonly name: string | null;
   readonly granteePrincipal: string;
   readonly retiringPrincipal: string | null;
@@ -76,6 +77,8 @@ export interface BackingKeyVersionEntry {
   readonly version: number;
   readonly backingKeyId: string;
   readonly rotationType: string | null;
+  /** The key's creation date for version 1, the rotation date for later ones (ISO-8601). */
+  readonly createdAt: string;
   readonly validity: Validity;
 }
 
@@ -85,6 +88,8 @@ export interface AliasVersion {
   readonly aliasName: string;
   readonly aliasArn: string;
   readonly targetKeyId: string;
+  /** When the alias was created (the AliasCreated it lives since; re-pointing keeps it). */
+  readonly creationDate: string;
   readonly validity: Validity;
 }
 

@@ -1,6 +1,9 @@
+import type { AsOf, BackingKeyVersionEntry, KeyPolicyVersion, KeyVersion } from '../audit/temporal-read-models.js';
+
 /**
- * What the KMS operations ask of the read side: the list operations and alias look-ups
- * are answered from projections, not by replaying streams. The read models are
+ * What the KMS operations ask of the read side: the List*, Describe* and Get* operations
+ * and alias look-ups are answered from the temporal read models, not by replaying streams.
+ * Every query reads things as they are now, or as they were at `asOf`. The read models are
  * eventually consistent, so every query is preceded by `catchUp()`, which waits until
  * they include every event that was in the store when the call began (read-your-writes
  * across calls, and across nodes sharing one event store).
@@ -55,19 +58,26 @@ export interface GrantFilter {
 }
 
 export interface KmsReadSide {
-  /** Resolves once every read model includes all events appended before this call. */
+  /** Resolves once the read models the KMS operations read include all events appended before this call. */
   catchUp(): Promise<void>;
   /** Keys that exist (not yet deleted) in one account and Region, in creation order. */
-  listKeys(accountId: string, region: string, page: PageRequest): Page<KeyListEntry>;
-  findAlias(accountId: string, region: string, aliasName: string): AliasListEntry | null;
+  listKeys(accountId: string, region: string, page: PageRequest, asOf?: AsOf): Page<KeyListEntry>;
+  /** A key's metadata; a deleted key's last version says it is deleted; null for a key never created. */
+  key(keyId: string, asOf?: AsOf): KeyVersion | null;
+  /** The key policy; null for a key never created or already deleted. */
+  keyPolicy(keyId: string, asOf?: AsOf): KeyPolicyVersion | null;
+  /** The key's backing-key versions, the first (made with the key) first. */
+  backingKeys(keyId: string, asOf?: AsOf): readonly BackingKeyVersionEntry[];
+  findAlias(accountId: string, region: string, aliasName: string, asOf?: AsOf): AliasListEntry | null;
   /** By alias name; only the aliases of `targetKeyId` when it is given. */
-  listAliases(accountId: string, region: string, targetKeyId: string | null, page: PageRequest): Page<AliasListEntry>;
+  listAliases(accountId: string, region: string, targetKeyId: string | null, page: PageRequest, asOf?: AsOf): Page<AliasListEntry>;
   /** The aliases that point at one key: kms:ResourceAliases. */
-  aliasesOfKey(keyId: string): readonly string[];
-  listGrants(keyId: string, filter: GrantFilter, page: PageRequest): Page<GrantListEntry>;
+  aliasesOfKey(keyId: string, asOf?: AsOf): readonly string[];
+  /** A key's grants in creation order. */
+  listGrants(keyId: string, filter: GrantFilter, page: PageRequest, asOf?: AsOf): Page<GrantListEntry>;
   /** Grants on keys of one account and Region whose retiring principal is exactly `retiringPrincipal`. */
-  listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, page: PageRequest): Page<GrantListEntry>;
-  /** A live grant by id, for RetireGrant with a grant token (which names only the grant). */
-  findGrant(grantId: string): GrantListEntry | null;
+  listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, page: PageRequest, asOf?: AsOf): Page<GrantListEntry>;
+  /** A grant by id that is in force, for RetireGrant with a grant token (which names only the grant). */
+  findGrant(grantId: string, asOf?: AsOf): GrantListEntry | null;
 }
 export const KmsReadSide = Symbol.for('keytrail.KmsReadSide');

@@ -8,7 +8,7 @@ import type { Page, PageRequest } from './kms-read-side.js';
  */
 export const MAX_LIMIT = 1000;
 
-function invalidMarker(): KmsError {
+export function invalidMarker(): KmsError {
   return new KmsError('InvalidMarkerException', 'The marker that specifies where pagination should next begin is not valid.');
 }
 

@@ -80,7 +80,7 @@ export function currentBackingKey(key: KmsKey): BackingKeyVersion {
  * What GetKeyRotationStatus reports: AWS shows rotation as off while a key is pending
  * deletion and restores the setting when deletion is canceled.
  */
-export function effectiveRotationEnabled(key: KmsKey): boolean {
+export function effectiveRotationEnabled(key: { readonly rotation: { readonly enabled: boolean }; readonly keyState: string }): boolean {
   return key.rotation.enabled && key.keyState !== 'PendingDeletion';
 }
 

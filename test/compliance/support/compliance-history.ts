@@ -1,4 +1,3 @@
-import { bindTemporalReadSide } from '../../../projections/temporal/bind-temporal-read-side.js';
 import { SqliteTemporalReadSide } from '../../../projections/temporal/temporal-read-side.js';
 import { TimeTravelQueries } from '../../../src/application/audit/time-travel-queries.js';
 import { CommandHandler } from '../../../src/application/command-handler.js';
@@ -59,7 +58,6 @@ export async function complianceHistory(): Promise<ComplianceHistory> {
   const kms = new KmsFixture();
   const c = kms.container;
   c.bind<Clock>(Clock).toConstantValue({ now: () => new Date(kms.time) });
-  bindTemporalReadSide(c);
   bindCompliance(c);
   const readSide = c.get(SqliteTemporalReadSide);
   const identity = (command: IdentityCommand) =>

@@ -96,7 +96,7 @@ export class KeyOperations implements OperationGroup {
   }
 
   private async describeKey(call: KmsCall): Promise<Record<string, unknown>> {
-    const { key } = await this.gate.open(call, requiredString(call.input, 'KeyId'), ANY_KEY_NAME, 'kms:DescribeKey', {
+    const key = await this.gate.read(call, requiredString(call.input, 'KeyId'), ANY_KEY_NAME, 'kms:DescribeKey', {
       grantTokens: optionalStringList(call.input, 'GrantTokens') ?? [],
     });
     return { KeyMetadata: keyMetadata(key) };

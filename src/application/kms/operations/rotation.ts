@@ -6,6 +6,7 @@ import { KeyGate } from '../key-gate.js';
 import { KeyRepository } from '../key-repository.js';
 import { KEY_ID_OR_ARN, KEY_ID_OR_ARN_CROSS_ACCOUNT } from '../key-resolver.js';
 import type { KmsCall } from '../kms-call.js';
+import { KmsReadSide } from '../kms-read-side.js';
 import type { OperationGroup, OperationHandler } from '../operation-group.js';
 import { pageOfArray, pageOutput, pageRequest } from '../pagination.js';
 
@@ -24,6 +25,7 @@ export class RotationOperations implements OperationGroup {
     @inject(KeyGate) private readonly gate: KeyGate,
     @inject(KeyRepository) private readonly keys: KeyRepository,
     @inject(MaterialService) private readonly material: MaterialService,
+    @inject(KmsReadSide) private readonly readSide: KmsReadSide,
   ) {}
 
   private async enableKeyRotation(call: KmsCall): Promise<Record<string, unknown>> {
@@ -45,12 +47,12 @@ export class RotationOperations implements OperationGroup {
   }
 
   private async getKeyRotationStatus(call: KmsCall): Promise<Record<string, unknown>> {
-    const { key } = await this.gate.open(call, requiredString(call.input, 'KeyId'), KEY_ID_OR_ARN_CROSS_ACCOUNT, 'kms:GetKeyRotationStatus');
+    const key = await this.gate.read(call, requiredString(call.input, 'KeyId'), KEY_ID_OR_ARN_CROSS_ACCOUNT, 'kms:GetKeyRotationStatus');
     const enabled = effectiveRotationEnabled(key);
     return {
       KeyId: key.arn,
       KeyRotationEnabled: enabled,
-      ...(enabled && key.rotation.rotationPeriodInDays !== null ? { RotationPeriodInDays: key.rotation.rotationPeriodInDays } : {}),
+      ...(enabled && key.rotation.periodInDays !== null ? { RotationPeriodInDays: key.rotation.periodInDays } : {}),
       ...(enabled && key.rotation.nextRotationDate !== null ? { NextRotationDate: new Date(key.rotation.nextRotationDate) } : {}),
     };
   }
@@ -70,8 +72,9 @@ export class RotationOperations implements OperationGroup {
 
   private async listKeyRotations(call: KmsCall): Promise<Record<string, unknown>> {
     const page = pageRequest('ListKeyRotations', optionalInteger(call.input, 'Limit'), optionalString(call.input, 'Marker'), 100);
-    const { key } = await this.gate.open(call, requiredString(call.input, 'KeyId'), KEY_ID_OR_ARN, 'kms:ListKeyRotations');
-    const rotations = key.backingKeys
+    const key = await this.gate.read(call, requiredString(call.input, 'KeyId'), KEY_ID_OR_ARN, 'kms:ListKeyRotations');
+    const rotations = this.readSide
+      .backingKeys(key.keyId)
       .filter((version) => version.rotationType !== null)
       .map((version) => ({ KeyId: key.keyId, RotationDate: new Date(version.createdAt), RotationType: version.rotationType }));
     const result = pageOfArray(rotations, page);

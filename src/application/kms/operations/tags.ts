@@ -42,8 +42,8 @@ export class TagOperations implements OperationGroup {
 
   private async listResourceTags(call: KmsCall): Promise<Record<string, unknown>> {
     const page = pageRequest('ListResourceTags', optionalInteger(call.input, 'Limit'), optionalString(call.input, 'Marker'), 50);
-    const { key } = await this.gate.open(call, requiredString(call.input, 'KeyId'), KEY_ID_OR_ARN, 'kms:ListResourceTags');
-    const tags = [...key.tags].map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+    const key = await this.gate.read(call, requiredString(call.input, 'KeyId'), KEY_ID_OR_ARN, 'kms:ListResourceTags');
+    const tags = key.tags.map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
     const result = pageOfArray(tags, page);
     return { Tags: result.items, ...pageOutput('ListResourceTags', result) };
   }

@@ -1,4 +1,3 @@
-import { bindTemporalReadSide } from '../../../../projections/temporal/bind-temporal-read-side.js';
 import { SqliteTemporalReadSide } from '../../../../projections/temporal/temporal-read-side.js';
 import { AliasRegistryService } from '../../../../src/application/alias/alias-registry-service.js';
 import { TimeTravelQueries } from '../../../../src/application/audit/time-travel-queries.js';
@@ -67,7 +66,6 @@ export async function scriptedHistory(): Promise<ScriptedHistory> {
   const kms = new KmsFixture();
   const c = kms.container;
   c.bind<Clock>(Clock).toConstantValue({ now: () => new Date(kms.time) });
-  bindTemporalReadSide(c);
   const readSide = c.get(SqliteTemporalReadSide);
   const commands = c.get(CommandHandler);
   const identity = (account: string, command: Parameters<typeof commands.handle>[2]) =>

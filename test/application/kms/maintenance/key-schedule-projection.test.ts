@@ -75,8 +75,8 @@ describe('the key schedule read model', () => {
         .map((r) => r.detail)
         .join('\n');
     for (const afterMs of [null, Date.parse(START_TIME)]) {
-      expect(plan('rotation', afterMs)).toContain('USING INDEX kms_key_schedule_rotation');
-      expect(plan('deletion', afterMs)).toContain('USING INDEX kms_key_schedule_deletion');
+      expect(plan('rotation', afterMs)).toContain('USING INDEX tt_key_schedule_rotation');
+      expect(plan('deletion', afterMs)).toContain('USING INDEX tt_key_schedule_deletion');
     }
   });
 

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { Container } from 'inversify';
 import { bindKmsReadSide } from '../../../../projections/kms-read-side/bind-kms-read-side.js';
 import { ReadModelDatabase } from '../../../../projections/kms-read-side/read-model-database.js';
-import { SqliteKmsReadSide } from '../../../../projections/kms-read-side/sqlite-kms-read-side.js';
+import { SqliteTemporalReadSide } from '../../../../projections/temporal/temporal-read-side.js';
 import { AliasRegistryService } from '../../../../src/application/alias/alias-registry-service.js';
 import { CommandHandler, CommandHandlerSettings } from '../../../../src/application/command-handler.js';
 import { bindKms } from '../../../../src/application/kms/bind-kms.js';
@@ -148,7 +148,7 @@ export class KmsFixture {
   }
 
   async close(): Promise<void> {
-    await this.container.get(SqliteKmsReadSide).stop();
+    await this.container.get(SqliteTemporalReadSide).stop();
     await this.store.close();
     this.db.close();
   }
