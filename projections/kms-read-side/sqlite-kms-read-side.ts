@@ -30,8 +30,8 @@ export class SqliteKmsReadSide implements KmsReadSide {
     this.temporal.start(KMS_READ_MODELS);
   }
 
-  catchUp(): Promise<void> {
-    return this.temporal.catchUp(KMS_READ_MODELS);
+  catchUp(streams?: readonly string[]): Promise<void> {
+    return this.temporal.catchUp(KMS_READ_MODELS, streams);
   }
 
   listKeys(accountId: string, region: string, page: PageRequest, asOf?: AsOf): Page<KeyListEntry> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { EventStore } from '../../src/application/ports/event-store.js';
+import type { EventStore, GlobalPosition } from '../../src/application/ports/event-store.js';
+import { comparePositions } from '../../src/application/ports/positions.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -32,15 +33,32 @@ export class ProjectionGroup {
     return this.runners;
   }
 
-  /** Waits for every runner, or for those of `only`: a reader waits for the read models it reads, not for the others. */
-  async catchUp(only?: readonly Projection[]): Promise<void> {
+  /**
+   * Waits for every runner, or for those of `only`: a reader waits for the read models it
+   * reads, not for the others. With `streams`, it waits only until they hold those streams'
+   * events as they stand now (the position of the newest of them), not for the head of the
+   * log: a question about one key need not wait for the calls that were recorded meanwhile.
+   */
+  async catchUp(only?: readonly Projection[], streams?: readonly string[]): Promise<void> {
     const runners = this.select(only);
     for (const runner of runners) runner.start();
-    let head = null;
-    for await (const event of this.store.readAll({ direction: 'backwards', maxCount: 1 })) head = event.position;
-    if (head === null) return;
-    const position = head;
+    const position = streams === undefined ? await this.newest(this.store.readAll({ direction: 'backwards', maxCount: 1 })) : await this.newestOf(streams);
+    if (position === null) return;
     await Promise.all(runners.map((r) => r.waitFor(position)));
+  }
+
+  private async newestOf(streams: readonly string[]): Promise<GlobalPosition | null> {
+    let newest: GlobalPosition | null = null;
+    for (const stream of streams) {
+      const last = await this.newest(this.store.readStream(stream, { direction: 'backwards', maxCount: 1 }));
+      if (last !== null && (newest === null || comparePositions(last, newest) > 0)) newest = last;
+    }
+    return newest;
+  }
+
+  private async newest(events: AsyncIterable<{ position: GlobalPosition }>): Promise<GlobalPosition | null> {
+    for await (const event of events) return event.position;
+    return null;
   }
 
   private select(only: readonly Projection[] | undefined): readonly ProjectionRunner[] {

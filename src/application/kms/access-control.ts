@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { KmsError } from '../../domain/errors.js';
+import { aliasRegistryStream } from '../../domain/alias/alias-stream.js';
 import type { Grant } from '../../domain/key/grant.js';
 import type { KmsKey } from '../../domain/key/index.js';
 import { createIdentityDirectory } from '../../domain/identity/identity-directory.js';
@@ -18,7 +19,7 @@ import { CommandHandler } from '../command-handler.js';
 import { GrantTokens } from '../material/grant-tokens.js';
 import type { KmsCall } from './kms-call.js';
 import { DecisionCache } from './decision-cache.js';
-import { KmsReadSide } from './kms-read-side.js';
+import { catchUpOnce, KmsReadSide } from './kms-read-side.js';
 
 /** What a request adds to the evaluation besides the caller and the key. */
 export interface RequestFacts extends Omit<RequestContext, 'currentTime' | 'sourceIp' | 'userAgent' | 'unknownKeys'> {
@@ -79,7 +80,7 @@ export class AccessControl {
       ...(targetGrant === undefined ? {} : { targetGrant }),
     };
     if (mentionsResourceAliases(this.keyPolicyDocument(key.policy), key.policy, identityPolicies)) {
-      await call.once('readSide.catchUp', () => this.readSide.catchUp());
+      await catchUpOnce(call, this.readSide, [aliasRegistryStream(key.accountId, key.region)]);
       return authorize({ ...request, key: { ...request.key!, aliases: this.readSide.aliasesOfKey(key.keyId) } });
     }
     // A lockout check's policy is not the key's, RetireGrant and CreateGrant weigh a grant of the request: decided afresh.

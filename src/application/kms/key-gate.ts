@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { KmsError } from '../../domain/errors.js';
+import { keyStream } from '../../domain/key/index.js';
 import type { KeyVersion } from '../audit/temporal-read-models.js';
 import { AccessControl, type RequestFacts } from './access-control.js';
 import { KeyResolver, type KeyNaming, type ResolvedKey } from './key-resolver.js';
@@ -35,7 +36,7 @@ export class KeyGate {
    */
   async read(call: KmsCall, name: string, naming: KeyNaming, action: string, facts: RequestFacts = {}): Promise<KeyVersion> {
     const { key } = await this.open(call, name, naming, action, facts);
-    await this.resolver.catchUp(call);
+    await this.resolver.catchUp(call, [keyStream(key.keyId)]);
     const version = this.readSide.key(key.keyId);
     // Deleted by a call that ended in between: as gone as if it had been before.
     if (version === null || version.status !== 'Live') throw new KmsError('NotFoundException', `Key '${key.arn}' does not exist`);

@@ -1,10 +1,11 @@
 import { inject, injectable } from 'inversify';
 import { aliasArn } from '../../domain/alias/alias-name.js';
+import { aliasRegistryStream } from '../../domain/alias/alias-stream.js';
 import { KmsError } from '../../domain/errors.js';
 import { isKeyId, keyArn, requireLiveKey, type KeyAggregateState, type KmsKey } from '../../domain/key/index.js';
 import { KeyRepository } from './key-repository.js';
 import type { KmsCall } from './kms-call.js';
-import { KmsReadSide } from './kms-read-side.js';
+import { catchUpOnce, KmsReadSide } from './kms-read-side.js';
 
 /** How an operation lets its caller name a key (each KMS operation documents its own). */
 export interface KeyNaming {
@@ -54,7 +55,7 @@ export class KeyResolver {
     let keyId = reference.name;
     let requestAlias: string | undefined;
     if (reference.kind === 'alias') {
-      await this.catchUp(call);
+      await this.catchUp(call, [aliasRegistryStream(reference.accountId, reference.region)]);
       const alias = this.readSide.findAlias(reference.accountId, reference.region, reference.name);
       if (alias === null) throw notFound(`Alias ${aliasArn(reference.region, reference.accountId, reference.name)} is not found.`);
       keyId = alias.targetKeyId;
@@ -81,8 +82,9 @@ export class KeyResolver {
     return { key, state };
   }
 
-  catchUp(call: KmsCall): Promise<void> {
-    return call.once('readSide.catchUp', () => this.readSide.catchUp());
+  /** The read-your-writes barrier, once per call and set of streams (all of the log without them). */
+  catchUp(call: KmsCall, streams?: readonly string[]): Promise<void> {
+    return catchUpOnce(call, this.readSide, streams);
   }
 }
 

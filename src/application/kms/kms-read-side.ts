@@ -1,4 +1,5 @@
 import type { AsOf, BackingKeyVersionEntry, KeyPolicyVersion, KeyVersion } from '../audit/temporal-read-models.js';
+import type { KmsCall } from './kms-call.js';
 
 /**
  * What the KMS operations ask of the read side: the List*, Describe* and Get* operations
@@ -58,8 +59,12 @@ export interface GrantFilter {
 }
 
 export interface KmsReadSide {
-  /** Resolves once the read models the KMS operations read include all events appended before this call. */
-  catchUp(): Promise<void>;
+  /**
+   * Resolves once the read models the KMS operations read include all events appended
+   * before this call; with `streams`, all events of those streams (for a question about
+   * one key or one alias registry, which then need not wait for the rest of the log).
+   */
+  catchUp(streams?: readonly string[]): Promise<void>;
   /** Keys that exist (not yet deleted) in one account and Region, in creation order. */
   listKeys(accountId: string, region: string, page: PageRequest, asOf?: AsOf): Page<KeyListEntry>;
   /** A key's metadata; a deleted key's last version says it is deleted; null for a key never created. */
@@ -81,3 +86,8 @@ export interface KmsReadSide {
   findGrant(grantId: string, asOf?: AsOf): GrantListEntry | null;
 }
 export const KmsReadSide = Symbol.for('keytrail.KmsReadSide');
+
+/** The read-your-writes barrier of one call, once per set of streams (all of the log without them). */
+export function catchUpOnce(call: KmsCall, readSide: KmsReadSide, streams?: readonly string[]): Promise<void> {
+  return call.once(streams === undefined ? 'readSide.catchUp' : `readSide.catchUp:${streams.join(',')}`, () => readSide.catchUp(streams));
+}

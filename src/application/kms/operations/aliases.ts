@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { AliasCommand, AliasTargetKey } from '../../../domain/alias/alias-commands.js';
+import { aliasRegistryStream } from '../../../domain/alias/alias-stream.js';
 import type { KmsKey } from '../../../domain/key/index.js';
 import { AliasRegistryService } from '../../alias/alias-registry-service.js';
 import { AccessControl } from '../access-control.js';
@@ -70,7 +71,7 @@ export class AliasOperations implements OperationGroup {
     const keyName = optionalString(call.input, 'KeyId');
     await this.access.authorize(call, 'kms:ListAliases', null);
     const keyId = keyName === undefined ? null : (await this.resolver.resolve(call, keyName, KEY_ID_OR_ARN)).key.keyId;
-    await this.resolver.catchUp(call);
+    await this.resolver.catchUp(call, [aliasRegistryStream(call.accountId, call.region)]);
     const result = this.readSide.listAliases(call.accountId, call.region, keyId, page);
     return {
       Aliases: result.items.map((alias) => ({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject, injectable, optional } from 'inversify';
 import { KmsError } from '../../../domain/errors.js';
-import { grantForCreateGrant, isGrantId, type CreateGrant, type GrantConstraints, type GrantOperation } from '../../../domain/key/index.js';
+import { grantForCreateGrant, isGrantId, keyStream, type CreateGrant, type GrantConstraints, type GrantOperation } from '../../../domain/key/index.js';
 import { accountRootArn } from '../../../domain/policy/index.js';
 import { GrantTokens } from '../../material/grant-tokens.js';
 import { AccessControl } from '../access-control.js';
@@ -80,7 +80,7 @@ export class GrantOperations implements OperationGroup {
     if (grantId !== undefined && !isGrantId(grantId)) throw new KmsError('InvalidGrantIdException', `Invalid grant id '${grantId}'`);
     const granteePrincipal = optionalString(input, 'GranteePrincipal');
     const { key } = await this.gate.open(call, requiredString(input, 'KeyId'), KEY_ID_OR_ARN_CROSS_ACCOUNT, 'kms:ListGrants');
-    await this.resolver.catchUp(call);
+    await this.resolver.catchUp(call, [keyStream(key.keyId)]);
     const result = this.readSide.listGrants(key.keyId, {
       ...(grantId === undefined ? {} : { grantId }),
       ...(granteePrincipal === undefined ? {} : { granteePrincipal }),
