@@ -4,6 +4,7 @@ import type { RecordedEvent, SubscribeToAllOptions } from '../../src/application
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite/sqlite-event-store.js';
 import { CheckpointStore } from '../../projections/runner/checkpoint-store.js';
 import type { AppliedProjection, Projection } from '../../projections/runner/projection.js';
+import { ProjectionGroup } from '../../projections/runner/projection-group.js';
 import { ProjectionFailedError, ProjectionRunner } from '../../projections/runner/projection-runner.js';
 
 /** Counts events per stream; refuses events whose data says `poison`. */
@@ -231,5 +232,30 @@ describe('projection runner, two processes on one read-model file', () => {
       second.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('projection group barriers', () => {
+  it('waits for the head of the log, or only for the newest event of the streams asked about', async () => {
+    const { store, db } = setup();
+    await store.append('s-1', [{ type: 'Counted', data: {} }]);
+    const last = await store.append('s-2', [{ type: 'Counted', data: {} }]);
+    // As another node would see it: the log's head lies beyond anything this node's runner will read.
+    const ahead = { commit: last.position.commit + 1000n, prepare: last.position.prepare + 1000n };
+    const seenFromAfar = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'readAll') return Reflect.get(target, property, receiver);
+        return (options?: { direction?: string }) =>
+          options?.direction === 'backwards' ? (async function* () { yield { position: ahead }; })() : target.readAll(options as never);
+      },
+    });
+    const group = new ProjectionGroup(seenFromAfar, db, [counter()]);
+    open.push({ close: () => group.stop() });
+
+    await group.catchUp(undefined, ['s-1', 's-2', 'never-written']);
+    expect(counts(db)).toEqual({ 's-1': 1, 's-2': 1 });
+    const whole = group.catchUp().then(() => 'caught up', (e: Error) => e.message);
+    const settled = await Promise.race([whole, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 200))]);
+    expect(settled).toBe('still waiting');
   });
 });

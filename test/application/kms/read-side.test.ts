@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KMS_READ_SQL } from '../../../projections/kms-read-side/kms-read-queries.js';
+import { KMS_READ_MODELS } from '../../../projections/kms-read-side/sqlite-kms-read-side.js';
 import { SqliteTemporalReadSide } from '../../../projections/temporal/temporal-read-side.js';
 import { CommandHandler } from '../../../src/application/command-handler.js';
 import { KmsReadSide } from '../../../src/application/kms/kms-read-side.js';
@@ -127,5 +129,32 @@ describe('the KMS read side reads the temporal read models', () => {
     const madeUp = encodeMarker('ListKeys', 'seq 7');
     expect((await kms.errorOf(ROOT_A, 'ListKeys', { Marker: madeUp })).code).toBe('InvalidMarkerException');
     expect((await kms.errorOf(ROOT_A, 'ListGrants', { KeyId: keys[0]!.keyId, Marker: encodeMarker('ListGrants', '1.x') })).code).toBe('InvalidMarkerException');
+  });
+});
+
+describe('the KMS queries as of now', () => {
+  it('page through the partial indexes of open versions, not through history', async () => {
+    const kms = new KmsFixture();
+    try {
+      await kms.createKey();
+      await kms.invoke(ROOT_A, 'ListKeys');
+      for (const runner of kms.container.get(SqliteTemporalReadSide).projectionRunners) {
+        if (KMS_READ_MODELS.includes(runner.projection)) await runner.whenLive();
+      }
+      const params = {
+        account: ACCOUNT_A, region: REGION, name: 'alias/x', after: '', target: 'k', id: 'x', key: 'k', grantId: null, grantee: null,
+        principal: ALICE.arn, afterCommit: 0, afterPrepare: 0, limit: 10,
+      };
+      const plan = (sql: string) =>
+        (kms.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail).join('\n');
+      expect(plan(KMS_READ_SQL.keys('now'))).toContain('USING INDEX tt_keys_c1');
+      expect(plan(KMS_READ_SQL.aliases('now'))).toContain('USING INDEX tt_aliases_c1');
+      expect(plan(KMS_READ_SQL.aliasesOfTarget('now'))).toContain('USING INDEX tt_aliases_c2');
+      expect(plan(KMS_READ_SQL.aliasNamesOfKey('now'))).toContain('USING INDEX tt_aliases_c2');
+      expect(plan(KMS_READ_SQL.grants('now'))).toContain('USING INDEX tt_grants_c1');
+      expect(plan(KMS_READ_SQL.retirableGrants('now'))).toContain('USING INDEX tt_grants_c2');
+    } finally {
+      await kms.close();
+    }
   });
 });

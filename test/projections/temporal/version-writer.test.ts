@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { versionTableDdl, VersionWriter, type EventCite, type VersionTableSpec } from '../../../projections/temporal/version-table.js';
+import { dropRetiredReadModels } from '../../../projections/kms-read-side/read-model-database.js';
+import { CheckpointStore } from '../../../projections/runner/checkpoint-store.js';
+import { migrateVersionTables, versionTableDdl, VersionWriter, type EventCite, type VersionTableSpec } from '../../../projections/temporal/version-table.js';
 
 const SPEC: VersionTableSpec = { table: 'tt_things', entity: ['thing_id'], columns: ['colour'], changesQueried: false };
 
@@ -72,5 +74,39 @@ describe('version writer', () => {
       { colour: 'red', from_commit: 1, to_commit: 2 },
       { colour: 'blue', from_commit: 2, to_commit: null },
     ]);
+  });
+});
+
+describe('version table migration', () => {
+  it('keeps a table whose columns are its spec\'s, and drops one made for other columns', () => {
+    const db = new Database(':memory:');
+    migrateVersionTables(db, [SPEC]);
+    const w = new VersionWriter(db, SPEC);
+    w.open({ thing_id: 't' }, { colour: 'red' }, cite(1));
+    migrateVersionTables(db, [SPEC]);
+    expect(db.prepare('SELECT count(*) AS n FROM tt_things').get()).toEqual({ n: 1 });
+
+    const wider: VersionTableSpec = { ...SPEC, columns: ['colour', 'shade'] };
+    migrateVersionTables(db, [wider]);
+    expect(db.prepare('SELECT count(*) AS n FROM tt_things').get()).toEqual({ n: 0 });
+    expect((db.prepare("SELECT name FROM pragma_table_info('tt_things')").all() as { name: string }[]).map((c) => c.name)).toContain('shade');
+    db.close();
+  });
+});
+
+describe('read models given up', () => {
+  it('are dropped with their checkpoints when the read-model database opens', () => {
+    const db = new Database(':memory:');
+    const checkpoints = new CheckpointStore(db);
+    db.exec('CREATE TABLE kms_key_directory (key_id TEXT); CREATE TABLE kms_grant_keys (key_id TEXT);');
+    checkpoints.write('kms-key-directory', { version: 1, position: null });
+    checkpoints.write('temporal-keys', { version: 3, position: null });
+    dropRetiredReadModels(db);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    expect(tables).not.toContain('kms_key_directory');
+    expect(tables).not.toContain('kms_grant_keys');
+    expect(checkpoints.read('kms-key-directory')).toBeNull();
+    expect(checkpoints.read('temporal-keys')).not.toBeNull();
+    db.close();
   });
 });

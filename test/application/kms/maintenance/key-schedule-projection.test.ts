@@ -37,6 +37,14 @@ describe('the key schedule read model', () => {
     await at(5, () => kms.invoke(ROOT_A, 'EnableKey', { KeyId: keyId }));
     await at(5, () => kms.invoke(ROOT_A, 'DisableKeyRotation', { KeyId: keyId }));
     expect(await entry()).toMatchObject({ keyState: 'Enabled', nextRotationDate: null });
+
+    // Every change is a version of its own, valid until the next: the schedule keeps its history.
+    const versions = kms.db
+      .prepare('SELECT key_state, next_rotation_ms, deletion_ms, from_time, to_time FROM tt_key_schedule WHERE key_id = ? ORDER BY from_commit')
+      .all(keyId) as { key_state: string; next_rotation_ms: number | null; deletion_ms: number | null; from_time: string; to_time: string | null }[];
+    expect(versions.map((v) => v.key_state)).toEqual(['Enabled', 'Enabled', 'PendingDeletion', 'Disabled', 'Enabled', 'Enabled']);
+    expect(versions[2]).toMatchObject({ deletion_ms: plusDays(START_TIME, 10).getTime(), from_time: plusDays(START_TIME, 3).toISOString(), to_time: plusDays(START_TIME, 4).toISOString() });
+    expect(versions.slice(0, -1).every((v) => v.to_time !== null) && versions.at(-1)!.to_time === null).toBe(true);
   });
 
   it('answers "due at T" by date, oldest first, page after page, and only for what is due', async () => {
