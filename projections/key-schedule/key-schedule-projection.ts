@@ -50,7 +50,7 @@ export const keyScheduleProjection: Projection = {
   migrate(db) {
     // The current-state table of version 1.
     db.exec('DROP TABLE IF EXISTS kms_key_schedule;');
-    migrateVersionTables(db, [KEY_SCHEDULE_VERSIONS]);
+    migrateVersionTables(db, [KEY_SCHEDULE_VERSIONS], keyScheduleProjection.name);
     db.exec(DUE_INDEXES);
   },
   reset(db) {

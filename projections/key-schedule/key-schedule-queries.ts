@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { AsOf } from '../../src/application/audit/temporal-read-models.js';
 import type { DueKey, DueKeyCursor, KeyScheduleEntry, KeyScheduleState, ScheduledAction } from '../../src/application/kms/maintenance/key-schedule.js';
+import { validAt, type Axis } from '../temporal/as-of-sql.js';
+import { AsOfStatements } from '../temporal/as-of-statements.js';
 
 interface DueRow {
   key_id: string;
@@ -21,44 +24,44 @@ interface EntryRow {
 export type DueParams = { until: number; afterMs: number | null; afterKey: string; limit: number };
 
 /**
- * "Which keys are due at T": each WHERE repeats its partial index's condition word for
- * word, which is what lets SQLite use the index, then scans it from the cursor up to T.
+ * "Which keys are due at T", by the schedule as it stands now or as it stood at an instant.
+ * As of now each WHERE repeats its partial index's condition word for word (`to_commit IS
+ * NULL` is what validAt gives for now), which is what lets SQLite use the index, then scans
+ * it from the cursor up to T.
  */
-export const DUE_SQL: Readonly<Record<ScheduledAction, string>> = {
-  rotation: `SELECT key_id, account_id, region, next_rotation_ms AS due_ms FROM tt_key_schedule
-    WHERE to_commit IS NULL AND key_state = 'Enabled' AND next_rotation_ms IS NOT NULL
+export const DUE_SQL: Readonly<Record<ScheduledAction, (axis: Axis) => string>> = {
+  rotation: (a) => `SELECT key_id, account_id, region, next_rotation_ms AS due_ms FROM tt_key_schedule
+    WHERE ${validAt(a)} AND key_state = 'Enabled' AND next_rotation_ms IS NOT NULL
       AND next_rotation_ms <= @until
       AND (@afterMs IS NULL OR next_rotation_ms > @afterMs OR (next_rotation_ms = @afterMs AND key_id > @afterKey))
     ORDER BY next_rotation_ms, key_id LIMIT @limit`,
-  deletion: `SELECT key_id, account_id, region, deletion_ms AS due_ms FROM tt_key_schedule
-    WHERE to_commit IS NULL AND key_state IN ('PendingDeletion', 'Deleted') AND deletion_ms IS NOT NULL
+  deletion: (a) => `SELECT key_id, account_id, region, deletion_ms AS due_ms FROM tt_key_schedule
+    WHERE ${validAt(a)} AND key_state IN ('PendingDeletion', 'Deleted') AND deletion_ms IS NOT NULL
       AND deletion_ms <= @until
       AND (@afterMs IS NULL OR deletion_ms > @afterMs OR (deletion_ms = @afterMs AND key_id > @afterKey))
     ORDER BY deletion_ms, key_id LIMIT @limit`,
 };
 
-/** Reads of the key schedule. */
+const ENTRY_SQL = (a: Axis) =>
+  `SELECT key_id, account_id, region, key_state, next_rotation_ms, deletion_ms, deleted_ms FROM tt_key_schedule WHERE key_id = @id AND ${validAt(a)}
+    ORDER BY from_commit DESC, from_prepare DESC LIMIT 1`;
+
+/** Reads of the key schedule, as of now or as of an instant. */
 export class KeyScheduleQueries {
-  private readonly dueStatements: Readonly<Record<ScheduledAction, Database.Statement<[DueParams], DueRow>>>;
-  private readonly entry: Database.Statement<[string], EntryRow>;
+  private readonly sql: AsOfStatements;
 
   constructor(db: Database.Database) {
-    this.dueStatements = { rotation: db.prepare(DUE_SQL.rotation), deletion: db.prepare(DUE_SQL.deletion) };
-    this.entry = db.prepare('SELECT key_id, account_id, region, key_state, next_rotation_ms, deletion_ms, deleted_ms FROM tt_key_schedule WHERE key_id = ? AND to_commit IS NULL');
+    this.sql = new AsOfStatements(db);
   }
 
-  due(action: ScheduledAction, time: Date, limit: number, after: DueKeyCursor | null): DueKey[] {
-    const rows = this.dueStatements[action].all({
-      until: time.getTime(),
-      afterMs: after === null ? null : Date.parse(after.dueAt),
-      afterKey: after?.keyId ?? '',
-      limit,
-    });
+  due(action: ScheduledAction, time: Date, limit: number, after: DueKeyCursor | null, asOf?: AsOf): DueKey[] {
+    const params: DueParams = { until: time.getTime(), afterMs: after === null ? null : Date.parse(after.dueAt), afterKey: after?.keyId ?? '', limit };
+    const rows = this.sql.all(DUE_SQL[action], asOf, params) as unknown as DueRow[];
     return rows.map((r) => ({ keyId: r.key_id, accountId: r.account_id, region: r.region, dueAt: new Date(r.due_ms).toISOString() }));
   }
 
-  scheduleOf(keyId: string): KeyScheduleEntry | null {
-    const r = this.entry.get(keyId);
+  scheduleOf(keyId: string, asOf?: AsOf): KeyScheduleEntry | null {
+    const r = this.sql.one(ENTRY_SQL, asOf, { id: keyId }) as unknown as EntryRow | undefined;
     if (!r) return null;
     return {
       keyId: r.key_id,

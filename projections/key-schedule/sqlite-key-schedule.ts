@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import type { AsOf } from '../../src/application/audit/temporal-read-models.js';
 import type { DueKey, DueKeyCursor, KeySchedule, KeyScheduleEntry, ScheduledAction } from '../../src/application/kms/maintenance/key-schedule.js';
 import { EventStore } from '../../src/application/ports/event-store.js';
 import { ReadModelDatabase } from '../kms-read-side/read-model-database.js';
@@ -20,8 +21,8 @@ export class SqliteKeySchedule extends ProjectionGroup implements KeySchedule {
     this.queries = new KeyScheduleQueries(db);
   }
 
-  due(action: ScheduledAction, time: Date, limit: number, after: DueKeyCursor | null): readonly DueKey[] {
-    return this.queries.due(action, time, limit, after);
+  due(action: ScheduledAction, time: Date, limit: number, after: DueKeyCursor | null, asOf?: AsOf): readonly DueKey[] {
+    return this.queries.due(action, time, limit, after, asOf);
   }
 
   /** The one runner behind the schedule. */
@@ -29,7 +30,7 @@ export class SqliteKeySchedule extends ProjectionGroup implements KeySchedule {
     return this.projectionRunners[0]!;
   }
 
-  scheduleOf(keyId: string): KeyScheduleEntry | null {
-    return this.queries.scheduleOf(keyId);
+  scheduleOf(keyId: string, asOf?: AsOf): KeyScheduleEntry | null {
+    return this.queries.scheduleOf(keyId, asOf);
   }
 }

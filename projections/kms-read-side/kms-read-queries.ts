@@ -26,7 +26,7 @@ export const KMS_READ_SQL = {
       AND (@grantId IS NULL OR grant_id = @grantId) AND (@grantee IS NULL OR grantee_principal = @grantee)
       AND (from_commit, from_prepare) > (@afterCommit, @afterPrepare)
     ORDER BY from_commit, from_prepare LIMIT @limit`,
-  retirableGrants: (a: Axis) => `SELECT * FROM tt_grants WHERE account_id = @account AND region = @region AND retiring_principal = @principal AND ${validAt(a)}
+  retirableGrants: (a: Axis) => `SELECT * FROM tt_grants WHERE region = @region AND retiring_principal = @principal AND ${validAt(a)}
       AND (from_commit, from_prepare) > (@afterCommit, @afterPrepare)
     ORDER BY from_commit, from_prepare LIMIT @limit`,
   grant: (a: Axis) => `SELECT * FROM tt_grants WHERE grant_id = @id AND ${validAt(a)} LIMIT 1`,
@@ -73,8 +73,8 @@ export class KmsReadQueries {
     return page(rows, request, grantVersion, grantCursor);
   }
 
-  listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, request: PageRequest, asOf?: AsOf): Page<GrantListEntry> {
-    const params = { account: accountId, region, principal: retiringPrincipal, ...positionCursor(request), limit: request.limit + 1 };
+  listRetirableGrants(region: string, retiringPrincipal: string, request: PageRequest, asOf?: AsOf): Page<GrantListEntry> {
+    const params = { region, principal: retiringPrincipal, ...positionCursor(request), limit: request.limit + 1 };
     const rows = this.sql.all(KMS_READ_SQL.retirableGrants, asOf, params);
     return page(rows, request, grantVersion, grantCursor);
   }
@@ -92,12 +92,17 @@ function aliasEntry(row: Row): AliasListEntry {
 
 const grantCursor = (row: Row) => `${row['from_commit']}.${row['from_prepare']}`;
 
+const MAX_POSITION = 2n ** 63n - 1n;
+
 /** A position cursor from a previous page; anything else in a well-formed marker was not made here. */
 function positionCursor(request: PageRequest): { afterCommit: number | bigint; afterPrepare: number | bigint } {
   if (request.after === null) return START;
-  const match = /^(\d{1,20})\.(\d{1,20})$/.exec(request.after);
+  const match = /^(\d{1,19})\.(\d{1,19})$/.exec(request.after);
   if (match === null) throw invalidMarker();
-  return { afterCommit: BigInt(match[1]!), afterPrepare: BigInt(match[2]!) };
+  const [commit, prepare] = [BigInt(match[1]!), BigInt(match[2]!)];
+  // SQLite integers are 64-bit signed: a larger number was never a position.
+  if (commit > MAX_POSITION || prepare > MAX_POSITION) throw invalidMarker();
+  return { afterCommit: commit, afterPrepare: prepare };
 }
 
 /** One more row than the page was asked for says that more follow. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../src/application/ports/event-store.js';
 import type { AliasCreated, AliasDeleted, AliasUpdated } from '../../src/domain/alias/alias-events.js';
-import { ALIAS_STREAM_CATEGORY } from '../../src/domain/alias/alias-stream.js';
+import { scopeOfAliasRegistryStream } from '../../src/domain/alias/alias-stream.js';
 import type { Projection } from '../runner/projection.js';
 import { BoundStatements } from './bound-statements.js';
 import { ALIAS_VERSIONS } from './temporal-tables.js';
@@ -15,7 +15,7 @@ export const aliasHistoryProjection: Projection = {
   version: 3,
   eventTypes: new Set(['AliasCreated', 'AliasUpdated', 'AliasDeleted']),
   migrate(db) {
-    migrateVersionTables(db, [ALIAS_VERSIONS]);
+    migrateVersionTables(db, [ALIAS_VERSIONS], aliasHistoryProjection.name);
   },
   reset(db) {
     db.exec(`${dropQueryIndexesDdl(ALIAS_VERSIONS)}\nDELETE FROM ${ALIAS_VERSIONS.table};`);
@@ -28,7 +28,7 @@ export const aliasHistoryProjection: Projection = {
   },
   apply(event: RecordedEvent, db: Database.Database) {
     const aliases = writers.for(db);
-    const { accountId, region } = scopeOfStream(event.stream);
+    const { accountId, region } = scopeOfAliasRegistryStream(event.stream);
     const cite = citeOf(event);
     switch (event.type) {
       case 'AliasCreated': {
@@ -52,10 +52,3 @@ export const aliasHistoryProjection: Projection = {
   },
 };
 
-/** `kmsalias-<account>_<region>`: account ids have no underscore, so the first one splits. */
-export function scopeOfStream(stream: string): { accountId: string; region: string } {
-  const id = stream.slice(ALIAS_STREAM_CATEGORY.length + 1);
-  const split = id.indexOf('_');
-  if (!stream.startsWith(`${ALIAS_STREAM_CATEGORY}-`) || split < 0) throw new Error(`Alias event in unexpected stream '${stream}'`);
-  return { accountId: id.slice(0, split), region: id.slice(split + 1) };
-}

@@ -56,7 +56,7 @@ export const keyHistoryProjection: Projection = {
   version: 3,
   eventTypes: new Set<string>(KEY_EVENT_TYPES),
   migrate(db) {
-    migrateVersionTables(db, KEY_TABLES);
+    migrateVersionTables(db, KEY_TABLES, keyHistoryProjection.name);
   },
   reset(db) {
     db.exec(KEY_TABLES.map((t) => `${dropQueryIndexesDdl(t)}\nDELETE FROM ${t.table};`).join('\n'));

@@ -29,7 +29,8 @@ export const TEMPORAL_PROJECTIONS: readonly Projection[] = [keyHistoryProjection
 
 /**
  * The temporal read models of this node, each fed by its own projection runner, in the
- * same database as the KMS read models. `catchUp` is the read-your-writes barrier.
+ * read-model database; the KMS operations read them too (SqliteKmsReadSide). `catchUp` is
+ * the read-your-writes barrier.
  */
 @injectable()
 export class SqliteTemporalReadSide extends ProjectionGroup implements TemporalReadModels {

@@ -41,7 +41,7 @@ export const POLICY_PRINCIPAL_VERSIONS: VersionTableSpec = {
 /**
  * Grants: opened by GrantCreated, closed by GrantRetired, GrantRevoked or KeyDeleted. A
  * grant has one version, so its from-position is its creation order (ListGrants pages by
- * it). The key's ARN, account and Region are copied in: ListRetirableGrants asks by them.
+ * it). The key's ARN, account and Region are copied in: ListRetirableGrants asks by Region and retiring principal, across accounts.
  */
 export const GRANT_VERSIONS: VersionTableSpec = {
   table: 'tt_grants',
@@ -53,7 +53,7 @@ export const GRANT_VERSIONS: VersionTableSpec = {
   lookups: [['grantee_principal'], ['retiring_principal']],
   // By key from the start: KeyDeleted closes a key's grants.
   applyLookups: [['key_id']],
-  current: [{ path: ['key_id', 'from_commit', 'from_prepare'] }, { path: ['account_id', 'region', 'retiring_principal', 'from_commit', 'from_prepare'] }],
+  current: [{ path: ['key_id', 'from_commit', 'from_prepare'] }, { path: ['region', 'retiring_principal', 'from_commit', 'from_prepare'] }],
 };
 
 /** Backing-key versions by id and number only: the wrapped material never leaves its stream. */

@@ -103,16 +103,18 @@ export function versionTableDdl(spec: VersionTableSpec): string {
 }
 
 /**
- * Creates the version tables, first dropping one whose columns are not those of its spec:
- * a projection that changes its columns also changes its version, so the runner rebuilds
- * the table it finds empty.
+ * Creates the version tables of projection `owner`, first dropping one whose columns are not
+ * those of its spec (a table of an earlier version of the projection). Its checkpoint goes
+ * with it, so the runner rebuilds from zero even if the version was not bumped.
  */
-export function migrateVersionTables(db: Database.Database, specs: readonly VersionTableSpec[]): void {
+export function migrateVersionTables(db: Database.Database, specs: readonly VersionTableSpec[], owner: string): void {
   for (const spec of specs) {
-    const existing = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(spec.table) as { name: string }[]).map((c) => c.name);
-    const wanted = versionTableDdl(spec);
-    if (existing.length > 0 && !sameColumns(existing, spec)) db.exec(`DROP TABLE ${spec.table};`);
-    db.exec(wanted);
+    const existing = (db.prepare('SELECT name FROM pragma_table_info(?)').all(spec.table) as { name: string }[]).map((c) => c.name);
+    if (existing.length > 0 && !sameColumns(existing, spec)) {
+      db.exec(`DROP TABLE ${spec.table};`);
+      db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(owner);
+    }
+    db.exec(versionTableDdl(spec));
   }
 }
 

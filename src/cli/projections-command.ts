@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Container } from 'inversify';
+import { SqliteKeySchedule } from '../../projections/key-schedule/sqlite-key-schedule.js';
 import { ProjectionFailedError, type ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { SqliteTemporalReadSide } from '../../projections/temporal/temporal-read-side.js';
 import { EventStore, type GlobalPosition } from '../application/ports/event-store.js';
@@ -10,7 +11,7 @@ import { UsageError, withContainer } from './with-container.js';
 
 /** Every projection runner of this node's read-model database. */
 function runnersOf(container: Container): ProjectionRunner[] {
-  return [...container.get(SqliteTemporalReadSide).projectionRunners];
+  return [...container.get(SqliteTemporalReadSide).projectionRunners, ...container.get(SqliteKeySchedule).projectionRunners];
 }
 
 async function head(container: Container): Promise<{ position: GlobalPosition; created: Date } | null> {

@@ -26,7 +26,10 @@ export function serveCommand(): Command {
         if (installation.newAccessKey) {
           writeCredentialsFile(credentialsFile, { profile: CREDENTIALS_PROFILE, ...installation.newAccessKey });
         }
-        container.get(SqliteKmsReadSide).start();
+        // A read model rebuilt after an upgrade would fail the reads until it caught up: wait for it here.
+        const readModels = container.get(SqliteKmsReadSide).whenLive();
+        const slow = setTimeout(() => process.stdout.write('KeyTrail catching up its read models with the event log...\n'), 1000);
+        await readModels.finally(() => clearTimeout(slow));
         if (config.maintenanceIntervalMs > 0) container.get(KeyMaintenance).start(config.maintenanceIntervalMs);
         const server = container.get(KmsHttpServer);
         const boundPort = await server.listen(config.port, config.host);

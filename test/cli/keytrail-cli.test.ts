@@ -84,7 +84,7 @@ describe('keytrail projections', () => {
       const lines = run.stdout.trim().split('\n');
       expect(lines[0]).toMatch(/^log head: \d+\/\d+ \(/);
       const projections = lines.slice(1);
-      expect(projections.map((l) => l.split(/\s+/)[0])).toEqual(expect.arrayContaining(['temporal-keys', 'temporal-key-usage', 'temporal-aliases', 'temporal-identities']));
+      expect(projections.map((l) => l.split(/\s+/)[0])).toEqual(expect.arrayContaining(['temporal-keys', 'temporal-key-usage', 'temporal-aliases', 'temporal-identities', 'kms-key-schedule']));
       for (const line of projections) expect(line).toMatch(/ live +at \d+\/\d+, lag 0 ms, /);
     }
   });

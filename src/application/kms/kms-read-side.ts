@@ -5,9 +5,9 @@ import type { KmsCall } from './kms-call.js';
  * What the KMS operations ask of the read side: the List*, Describe* and Get* operations
  * and alias look-ups are answered from the temporal read models, not by replaying streams.
  * Every query reads things as they are now, or as they were at `asOf`. The read models are
- * eventually consistent, so every query is preceded by `catchUp()`, which waits until
- * they include every event that was in the store when the call began (read-your-writes
- * across calls, and across nodes sharing one event store).
+ * eventually consistent, so every query is preceded by `catchUp()`, which waits until they
+ * include every event that was in the store when the call began, of the streams the
+ * question is about (read-your-writes across calls, and across nodes sharing one store).
  */
 
 /** One page of a list. `after` is the cursor of the last item seen, from a previous page. */
@@ -80,8 +80,8 @@ export interface KmsReadSide {
   aliasesOfKey(keyId: string, asOf?: AsOf): readonly string[];
   /** A key's grants in creation order. */
   listGrants(keyId: string, filter: GrantFilter, page: PageRequest, asOf?: AsOf): Page<GrantListEntry>;
-  /** Grants on keys of one account and Region whose retiring principal is exactly `retiringPrincipal`. */
-  listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, page: PageRequest, asOf?: AsOf): Page<GrantListEntry>;
+  /** Grants on keys of one Region, of any account, whose retiring principal is exactly `retiringPrincipal`. */
+  listRetirableGrants(region: string, retiringPrincipal: string, page: PageRequest, asOf?: AsOf): Page<GrantListEntry>;
   /** A grant by id that is in force, for RetireGrant with a grant token (which names only the grant). */
   findGrant(grantId: string, asOf?: AsOf): GrantListEntry | null;
 }

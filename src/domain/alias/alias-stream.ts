@@ -8,3 +8,11 @@ export const ALIAS_STREAM_CATEGORY = 'kmsalias';
 export function aliasRegistryStream(accountId: string, region: string): string {
   return `${ALIAS_STREAM_CATEGORY}-${accountId}_${region}`;
 }
+
+/** The account and Region of an alias registry stream: account ids have no underscore, so the first one splits. */
+export function scopeOfAliasRegistryStream(stream: string): { accountId: string; region: string } {
+  const id = stream.slice(ALIAS_STREAM_CATEGORY.length + 1);
+  const split = id.indexOf('_');
+  if (!stream.startsWith(`${ALIAS_STREAM_CATEGORY}-`) || split < 0) throw new Error(`'${stream}' is not an alias registry stream`);
+  return { accountId: id.slice(0, split), region: id.slice(split + 1) };
+}

@@ -84,7 +84,7 @@ export function effectiveRotationEnabled(key: { readonly rotation: { readonly en
   return key.rotation.enabled && key.keyState !== 'PendingDeletion';
 }
 
-/** The key's grants, oldest first (grant id breaks ties), as ListGrants shows them. */
+/** The key's grants, oldest first (grant id breaks ties): what the key's own state holds (ListGrants reads the grant read model). */
 export function grantsOf(state: KeyAggregateState): readonly Grant[] {
   if (state.status !== 'Live') return [];
   return [...state.key.grants.values()].sort(

@@ -116,13 +116,19 @@ describe('aliases and list operations', () => {
     expect(one.Grants.map((g) => g.GrantId)).toEqual([grantIds[1]]);
   });
 
-  it('ListRetirableGrants lists the grants a principal may retire in the caller account and Region', async () => {
+  it('ListRetirableGrants lists the grants a principal of the caller\'s account may retire, on keys of any account in the Region', async () => {
     const own = await kms.createKey();
     const foreign = await kms.createKey(ROOT_B);
     await kms.invoke(ROOT_A, 'CreateGrant', { KeyId: own.keyId, GranteePrincipal: CAROL.arn, RetiringPrincipal: ALICE.arn, Operations: ['Decrypt'] });
     await kms.invoke(ROOT_A, 'CreateGrant', { KeyId: own.keyId, GranteePrincipal: CAROL.arn, Operations: ['Decrypt'] });
     await kms.invoke(ROOT_B, 'CreateGrant', { KeyId: foreign.keyId, GranteePrincipal: CAROL.arn, RetiringPrincipal: ALICE.arn, Operations: ['Decrypt'] });
     const listed = (await kms.invoke(ROOT_A, 'ListRetirableGrants', { RetiringPrincipal: ALICE.arn })) as { Grants: { KeyId: string; RetiringPrincipal: string }[] };
-    expect(listed.Grants.map((g) => [g.KeyId, g.RetiringPrincipal])).toEqual([[own.arn, ALICE.arn]]);
+    expect(listed.Grants.map((g) => [g.KeyId, g.RetiringPrincipal])).toEqual([[own.arn, ALICE.arn], [foreign.arn, ALICE.arn]]);
+    // Account B cannot list what account A's principals may retire.
+    expect(await kms.errorOf(ROOT_B, 'ListRetirableGrants', { RetiringPrincipal: ALICE.arn })).toEqual({
+      code: 'AccessDeniedException',
+      message: `User: ${ROOT_B.arn} is not authorized to perform: kms:ListRetirableGrants on resource: ${ALICE.arn} because it is not a principal of account ${ROOT_B.accountId}`,
+    });
+    expect(await kms.invoke(ROOT_B, 'ListRetirableGrants', { RetiringPrincipal: ROOT_B.arn })).toEqual({ Grants: [], Truncated: false });
   });
 });

@@ -80,15 +80,20 @@ describe('version writer', () => {
 describe('version table migration', () => {
   it('keeps a table whose columns are its spec\'s, and drops one made for other columns', () => {
     const db = new Database(':memory:');
-    migrateVersionTables(db, [SPEC]);
+    const checkpoints = new CheckpointStore(db);
+    migrateVersionTables(db, [SPEC], 'things');
     const w = new VersionWriter(db, SPEC);
     w.open({ thing_id: 't' }, { colour: 'red' }, cite(1));
-    migrateVersionTables(db, [SPEC]);
+    checkpoints.write('things', { version: 1, position: { commit: 1n, prepare: 1n } });
+    migrateVersionTables(db, [SPEC], 'things');
     expect(db.prepare('SELECT count(*) AS n FROM tt_things').get()).toEqual({ n: 1 });
+    expect(checkpoints.read('things')).not.toBeNull();
 
     const wider: VersionTableSpec = { ...SPEC, columns: ['colour', 'shade'] };
-    migrateVersionTables(db, [wider]);
+    migrateVersionTables(db, [wider], 'things');
     expect(db.prepare('SELECT count(*) AS n FROM tt_things').get()).toEqual({ n: 0 });
+    // Rebuilt from zero, even by a projection whose version stayed the same.
+    expect(checkpoints.read('things')).toBeNull();
     expect((db.prepare("SELECT name FROM pragma_table_info('tt_things')").all() as { name: string }[]).map((c) => c.name)).toContain('shade');
     db.close();
   });

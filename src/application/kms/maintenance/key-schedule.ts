@@ -1,3 +1,5 @@
+import type { AsOf } from '../../audit/temporal-read-models.js';
+
 /**
  * What the timed service actions ask of the read side: which keys are due, by date. The
  * read model is eventually consistent and only says where to look; the key aggregate
@@ -45,8 +47,12 @@ export interface DueKeyCursor {
 export interface KeySchedule {
   /** Waits until the schedule includes every event that was in the store when asked. */
   catchUp(): Promise<void>;
-  /** Keys for which `action` is due at `time`, oldest due date first (key id breaks ties), after `after`. */
-  due(action: ScheduledAction, time: Date, limit: number, after: DueKeyCursor | null): readonly DueKey[];
-  scheduleOf(keyId: string): KeyScheduleEntry | null;
+  /**
+   * Keys for which `action` is due at `time`, oldest due date first (key id breaks ties),
+   * after `after`: by the schedule as it stands now, or as it stood at `asOf`.
+   */
+  due(action: ScheduledAction, time: Date, limit: number, after: DueKeyCursor | null, asOf?: AsOf): readonly DueKey[];
+  /** A key's dates now, or as of an instant; null for a key the schedule did not hold then. */
+  scheduleOf(keyId: string, asOf?: AsOf): KeyScheduleEntry | null;
 }
 export const KeySchedule = Symbol.for('keytrail.KeySchedule');

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { inject, injectable, optional } from 'inversify';
 import { KmsError } from '../../../domain/errors.js';
-import { grantForCreateGrant, isGrantId, keyStream, type CreateGrant, type GrantConstraints, type GrantOperation } from '../../../domain/key/index.js';
-import { accountRootArn } from '../../../domain/policy/index.js';
+import { grantForCreateGrant, isGrantId, type CreateGrant, type GrantConstraints, type GrantOperation } from '../../../domain/key/index.js';
+import { accountOf, accountRootArn } from '../../../domain/policy/index.js';
 import { GrantTokens } from '../../material/grant-tokens.js';
 import { AccessControl } from '../access-control.js';
 import { optionalInteger, optionalString, optionalStringMap, optionalStructure, requiredString, requiredStringList } from '../input.js';
@@ -79,8 +79,7 @@ export class GrantOperations implements OperationGroup {
     const grantId = optionalString(input, 'GrantId');
     if (grantId !== undefined && !isGrantId(grantId)) throw new KmsError('InvalidGrantIdException', `Invalid grant id '${grantId}'`);
     const granteePrincipal = optionalString(input, 'GranteePrincipal');
-    const { key } = await this.gate.open(call, requiredString(input, 'KeyId'), KEY_ID_OR_ARN_CROSS_ACCOUNT, 'kms:ListGrants');
-    await this.resolver.catchUp(call, [keyStream(key.keyId)]);
+    const key = await this.gate.read(call, requiredString(input, 'KeyId'), KEY_ID_OR_ARN_CROSS_ACCOUNT, 'kms:ListGrants');
     const result = this.readSide.listGrants(key.keyId, {
       ...(grantId === undefined ? {} : { grantId }),
       ...(granteePrincipal === undefined ? {} : { granteePrincipal }),
@@ -88,14 +87,25 @@ export class GrantOperations implements OperationGroup {
     return { Grants: result.items.map(grantListEntry), ...pageOutput('ListGrants', result) };
   }
 
-  /** Identity policies alone decide (no key is named); grants of keys in the caller's account and Region. */
+  /**
+   * Identity policies alone decide (no key is named). As in AWS, the retiring principal
+   * must be of the caller's account, and the grants listed are on keys of any account in
+   * the caller's Region: a grant on another account's key names our principal too.
+   */
   private async listRetirableGrants(call: KmsCall): Promise<Record<string, unknown>> {
     const input = call.input;
     const page = pageRequest('ListRetirableGrants', optionalInteger(input, 'Limit'), optionalString(input, 'Marker'), 50);
     const retiringPrincipal = requiredString(input, 'RetiringPrincipal');
     await this.access.authorize(call, 'kms:ListRetirableGrants', null);
+    const owner = accountOfPrincipal(retiringPrincipal);
+    if (owner !== undefined && owner !== call.accountId) {
+      throw new KmsError(
+        'AccessDeniedException',
+        `User: ${call.caller.arn} is not authorized to perform: kms:ListRetirableGrants on resource: ${retiringPrincipal} because it is not a principal of account ${call.accountId}`,
+      );
+    }
     await this.resolver.catchUp(call);
-    const result = this.readSide.listRetirableGrants(call.accountId, call.region, retiringPrincipal, page);
+    const result = this.readSide.listRetirableGrants(call.region, retiringPrincipal, page);
     return { Grants: result.items.map(grantListEntry), ...pageOutput('ListRetirableGrants', result) };
   }
 
@@ -178,4 +188,9 @@ export function grantListEntry(grant: GrantListEntry): Record<string, unknown> {
           },
         }),
   };
+}
+
+/** The account a principal (an account id, an IAM or STS ARN) belongs to; undefined for a service principal. */
+function accountOfPrincipal(principal: string): string | undefined {
+  return accountOf(principal) ?? /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
 }

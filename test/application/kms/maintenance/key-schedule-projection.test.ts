@@ -45,6 +45,13 @@ describe('the key schedule read model', () => {
     expect(versions.map((v) => v.key_state)).toEqual(['Enabled', 'Enabled', 'PendingDeletion', 'Disabled', 'Enabled', 'Enabled']);
     expect(versions[2]).toMatchObject({ deletion_ms: plusDays(START_TIME, 10).getTime(), from_time: plusDays(START_TIME, 3).toISOString(), to_time: plusDays(START_TIME, 4).toISOString() });
     expect(versions.slice(0, -1).every((v) => v.to_time !== null) && versions.at(-1)!.to_time === null).toBe(true);
+    // And answers as of any instant of it.
+    expect(kms.schedule.scheduleOf(keyId, { time: plusDays(START_TIME, 3).toISOString() })).toMatchObject({ keyState: 'PendingDeletion' });
+    expect(kms.schedule.scheduleOf(keyId, { time: plusDays(START_TIME, 4).toISOString() })).toMatchObject({ keyState: 'Disabled', deletionDate: null });
+    expect(kms.schedule.scheduleOf(keyId, { time: plusDays(START_TIME, -1).toISOString() })).toBeNull();
+    const pending = { time: plusDays(START_TIME, 3).toISOString() };
+    expect(kms.schedule.due('deletion', plusDays(START_TIME, 10), 10, null, pending).map((d) => d.keyId)).toEqual([keyId]);
+    expect(kms.schedule.due('deletion', plusDays(START_TIME, 10), 10, null)).toEqual([]);
   });
 
   it('answers "due at T" by date, oldest first, page after page, and only for what is due', async () => {
@@ -79,7 +86,7 @@ describe('the key schedule read model', () => {
     const db = kms.db;
     void kms.schedule;
     const plan = (action: ScheduledAction, afterMs: number | null) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${DUE_SQL[action]}`).all({ until: Date.parse(START_TIME), afterMs, afterKey: '', limit: 10 }) as { detail: string }[])
+      (db.prepare(`EXPLAIN QUERY PLAN ${DUE_SQL[action]('now')}`).all({ until: Date.parse(START_TIME), afterMs, afterKey: '', limit: 10 }) as { detail: string }[])
         .map((r) => r.detail)
         .join('\n');
     for (const afterMs of [null, Date.parse(START_TIME)]) {
