@@ -39,5 +39,5 @@ export {
   type GrantShape,
 } from './grants.js';
 export { principalsNamedBy, type NamedPrincipal, type NamedPrincipalKind } from './principals-named.js';
-export { accountOf, accountRootArn, classifyAwsPrincipal, type AwsPrincipalName } from './arn.js';
+export { accountRootArn, classifyAwsPrincipal, type AwsPrincipalName } from './arn.js';
 export { describeExplanation, describeReason, describeTerm } from './describe.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject, injectable, optional } from 'inversify';
 import { KmsError } from '../../../domain/errors.js';
 import { grantForCreateGrant, isGrantId, type CreateGrant, type GrantConstraints, type GrantOperation } from '../../../domain/key/index.js';
-import { accountOf, accountRootArn } from '../../../domain/policy/index.js';
+import { accountRootArn, classifyAwsPrincipal } from '../../../domain/policy/index.js';
 import { GrantTokens } from '../../material/grant-tokens.js';
 import { AccessControl } from '../access-control.js';
 import { optionalInteger, optionalString, optionalStringMap, optionalStructure, requiredString, requiredStringList } from '../input.js';
@@ -97,7 +97,8 @@ export class GrantOperations implements OperationGroup {
     const page = pageRequest('ListRetirableGrants', optionalInteger(input, 'Limit'), optionalString(input, 'Marker'), 50);
     const retiringPrincipal = requiredString(input, 'RetiringPrincipal');
     await this.access.authorize(call, 'kms:ListRetirableGrants', null);
-    const owner = accountOfPrincipal(retiringPrincipal);
+    const named = classifyAwsPrincipal(retiringPrincipal);
+    const owner = named !== undefined && 'accountId' in named ? named.accountId : undefined;
     if (owner !== undefined && owner !== call.accountId) {
       throw new KmsError(
         'AccessDeniedException',
@@ -188,9 +189,4 @@ export function grantListEntry(grant: GrantListEntry): Record<string, unknown> {
           },
         }),
   };
-}
-
-/** The account a principal (an account id, an IAM or STS ARN) belongs to; undefined for a service principal. */
-function accountOfPrincipal(principal: string): string | undefined {
-  return accountOf(principal) ?? /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
 }
