@@ -42,7 +42,7 @@ export class ProjectionGroup {
   async catchUp(only?: readonly Projection[], streams?: readonly string[]): Promise<void> {
     const runners = this.select(only);
     for (const runner of runners) runner.start();
-    const position = streams === undefined ? await this.newest(this.store.readAll({ direction: 'backwards', maxCount: 1 })) : await this.newestOf(streams);
+    const position = streams === undefined ? await this.store.headPosition() : await this.newestOf(streams);
     if (position === null) return;
     await Promise.all(runners.map((r) => r.waitFor(position)));
   }
@@ -50,15 +50,10 @@ export class ProjectionGroup {
   private async newestOf(streams: readonly string[]): Promise<GlobalPosition | null> {
     let newest: GlobalPosition | null = null;
     for (const stream of streams) {
-      const last = await this.newest(this.store.readStream(stream, { direction: 'backwards', maxCount: 1 }));
+      const last = await this.store.headPosition(stream);
       if (last !== null && (newest === null || comparePositions(last, newest) > 0)) newest = last;
     }
     return newest;
-  }
-
-  private async newest(events: AsyncIterable<{ position: GlobalPosition }>): Promise<GlobalPosition | null> {
-    for await (const event of events) return event.position;
-    return null;
   }
 
   private select(only: readonly Projection[] | undefined): readonly ProjectionRunner[] {

@@ -209,6 +209,19 @@ export function describeEventStoreContract(engine: string, open: () => Promise<O
         expect(typeTb.filter((e) => e.stream.startsWith(cat)).map((e) => e.data)).toEqual([{ k: 1 }, { k: 4 }]);
       });
 
+      it('tells the position of the newest event of the log and of one stream, without reading it', async () => {
+        const cat = category();
+        const first = await store.append(`${cat}-a`, [ev('A'), ev('A')]);
+        const second = await store.append(`${cat}-b`, [ev('B')]);
+        expect(comparePositions((await store.headPosition(`${cat}-a`))!, first.position)).toBe(0);
+        expect(comparePositions((await store.headPosition(`${cat}-b`))!, second.position)).toBe(0);
+        expect(comparePositions((await store.headPosition())!, second.position)).toBe(0);
+        expect(await store.headPosition(`${cat}-never-written`)).toBeNull();
+        await store.deleteStream(`${cat}-b`);
+        expect(await store.headPosition(`${cat}-b`)).toBeNull();
+        expect(comparePositions((await store.headPosition())!, second.position)).toBeLessThanOrEqual(0);
+      });
+
       it('returns the global position of an append, which readAll reports for the same event', async () => {
         const stream = `${category()}-p`;
         const result = await store.append(stream, [ev('P')], 'no_stream');

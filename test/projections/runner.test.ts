@@ -244,9 +244,8 @@ describe('projection group barriers', () => {
     const ahead = { commit: last.position.commit + 1000n, prepare: last.position.prepare + 1000n };
     const seenFromAfar = new Proxy(store, {
       get(target, property, receiver) {
-        if (property !== 'readAll') return Reflect.get(target, property, receiver);
-        return (options?: { direction?: string }) =>
-          options?.direction === 'backwards' ? (async function* () { yield { position: ahead }; })() : target.readAll(options as never);
+        if (property !== 'headPosition') return Reflect.get(target, property, receiver);
+        return async (stream?: string) => (stream === undefined ? ahead : target.headPosition(stream));
       },
     });
     const group = new ProjectionGroup(seenFromAfar, db, [counter()]);

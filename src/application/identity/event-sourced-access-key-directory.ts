@@ -67,7 +67,7 @@ export class EventSourcedAccessKeyDirectory implements AccessKeyDirectory {
     // The head of the log before reading: every identity event up to it is visible by now, so
     // the next catch-up starts after it even when no identity event lies there. Without it,
     // each lookup would scan again every call record written since the last identity change.
-    const head = await this.head();
+    const head = await this.store.headPosition();
     const from = this.checkpoint ?? 'start';
     for await (const recorded of this.store.readAll({ fromPosition: from, filter: { streamNamePrefixes: [`${IDENTITY_STREAM_CATEGORY}-`] } })) {
       if (this.checkpoint && comparePositions(recorded.position, this.checkpoint) <= 0) continue;
@@ -75,12 +75,6 @@ export class EventSourcedAccessKeyDirectory implements AccessKeyDirectory {
       this.checkpoint = recorded.position;
     }
     if (head && (!this.checkpoint || comparePositions(head, this.checkpoint) > 0)) this.checkpoint = head;
-  }
-
-  private async head(): Promise<GlobalPosition | null> {
-    let head: GlobalPosition | null = null;
-    for await (const recorded of this.store.readAll({ direction: 'backwards', maxCount: 1 })) head = recorded.position;
-    return head;
   }
 
   private indexed(accessKeyId: string, key: Omit<IndexedAccessKey, 'record'>): IndexedAccessKey {

@@ -107,6 +107,11 @@ export interface EventStore {
   /** A stream that does not exist reads as empty; a deleted one throws StreamDeletedError. */
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * The global position of the newest event of the log, or of one stream; null when there
+   * is none (also for a deleted stream). What a read-your-writes barrier waits for.
+   */
+  headPosition(stream?: string): Promise<GlobalPosition | null>;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;
   /** Hard delete: the events are gone and the stream name can never be written again. */
   deleteStream(stream: string, expectedRevision?: ExpectedRevision): Promise<void>;

@@ -91,6 +91,17 @@ export class EsdbEventStore implements EventStore {
     };
   }
 
+  async headPosition(stream?: string): Promise<GlobalPosition | null> {
+    try {
+      const newest = stream === undefined ? this.readAll({ direction: 'backwards', maxCount: 1 }) : this.readStream(stream, { direction: 'backwards', maxCount: 1 });
+      for await (const event of newest) return event.position;
+      return null;
+    } catch (error) {
+      if (error instanceof StreamDeletedError) return null;
+      throw error;
+    }
+  }
+
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
     this.assertOpen();
     const subscription = new EsdbSubscription(this.client, options, this.deleted.checker(), (s) => this.subscriptions.delete(s));

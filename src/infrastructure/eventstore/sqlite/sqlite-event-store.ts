@@ -99,6 +99,7 @@ export class SqliteEventStore implements EventStore {
     readForwards: Database.Statement<[string, number, number]>;
     readBackwards: Database.Statement<[string, number, number]>;
     lastPosition: Database.Statement<[], { p: number | null }>;
+    lastPositionOfStream: Database.Statement<[string], { position: number }>;
   };
 
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
@@ -123,6 +124,7 @@ export class SqliteEventStore implements EventStore {
         .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
         .raw(),
       lastPosition: db.prepare('SELECT max(position) AS p FROM events'),
+      lastPositionOfStream: db.prepare('SELECT position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
     };
   }
 
@@ -345,6 +347,12 @@ export class SqliteEventStore implements EventStore {
 
   lastPosition(): number {
     return this.stmt.lastPosition.get()?.p ?? 0;
+  }
+
+  async headPosition(stream?: string): Promise<GlobalPosition | null> {
+    if (this.closed) throw new Error('The event store is closed');
+    const position = stream === undefined ? this.stmt.lastPosition.get()?.p : this.stmt.lastPositionOfStream.get(stream)?.position;
+    return position === undefined || position === null ? null : toPosition(position);
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
