@@ -215,11 +215,11 @@ export function describeEventStoreContract(engine: string, open: () => Promise<O
         const second = await store.append(`${cat}-b`, [ev('B')]);
         expect(comparePositions((await store.headPosition(`${cat}-a`))!, first.position)).toBe(0);
         expect(comparePositions((await store.headPosition(`${cat}-b`))!, second.position)).toBe(0);
-        expect(comparePositions((await store.headPosition())!, second.position)).toBe(0);
+        // Other writers may share a live server: the log's head is at least this test's last append.
+        expect(comparePositions((await store.headPosition())!, second.position)).toBeGreaterThanOrEqual(0);
         expect(await store.headPosition(`${cat}-never-written`)).toBeNull();
         await store.deleteStream(`${cat}-b`);
         expect(await store.headPosition(`${cat}-b`)).toBeNull();
-        expect(comparePositions((await store.headPosition())!, second.position)).toBeLessThanOrEqual(0);
       });
 
       it('returns the global position of an append, which readAll reports for the same event', async () => {

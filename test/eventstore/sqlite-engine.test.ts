@@ -24,6 +24,12 @@ async function count(iterable: AsyncIterable<unknown>): Promise<number> {
 }
 
 describe('sqlite engine specifics', () => {
+  it('an empty log has no head position', async () => {
+    const store = SqliteEventStore.open(':memory:');
+    expect(await store.headPosition()).toBeNull();
+    await store.close();
+  });
+
   it('group commit: an append that fails half-way fails alone, the rest of its batch is written', async () => {
     const store = SqliteEventStore.open(':memory:');
     const taken = randomUUID();

@@ -50,6 +50,11 @@ describe('EsdbEventStore over the protocol double', () => {
     await double.close();
   });
 
+  // First, while the server holds nothing but its own system events.
+  it('an empty log has no head position', async () => {
+    expect(await store.headPosition()).toBeNull();
+  });
+
   describe('append', () => {
     it('keeps ids, JSON data and metadata, and reports created as a Date', async () => {
       const stream = `${unique('json')}-1`;
